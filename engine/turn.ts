@@ -2,7 +2,7 @@
  * One turn of the opponent: take a position (and optionally the person's move), check it, play the
  * chosen move and tell the state after it. This is the single entry point the service calls.
  */
-import { type Mark, opponentOf, place } from './board.js'
+import { type Mark, emptyCells, opponentOf, place } from './board.js'
 import { type Explanation, explainMove } from './explain.js'
 import { type Difficulty, type RandomSource, chooseMove } from './policies.js'
 import { type Position, type PositionError, analyzePosition } from './rules.js'
@@ -63,7 +63,8 @@ export function playTurn (request: TurnRequest): Turn {
       return fail('not_human_turn', `It is ${aiPlayer}'s turn, not the player's (${human}): ${describeCounts(position)}, so the player's move is already on the board or the sides are swapped.`)
     }
     if (position.board[humanPosition - 1] !== ' ') {
-      return fail('cell_taken', `Position ${humanPosition} is already taken by ${position.board[humanPosition - 1]}; choose one of the free positions.`)
+      const free = emptyCells(position.board).map(cell => cell + 1).join(', ')
+      return fail('cell_taken', `Position ${humanPosition} is already taken by ${position.board[humanPosition - 1]}; the free positions are ${free}.`)
     }
     const after = analyzePosition(place(position.board, humanPosition - 1, human))
     // A legal move on a legal, unfinished board always gives a legal board.

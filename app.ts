@@ -1,0 +1,78 @@
+/**
+ * The service as one Fastify plugin. It never listens: server.ts does, and the tests build it with
+ * the very same options through `serverOptions`.
+ */
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { DestinationStream } from 'pino'
+import type { RandomSource } from './engine/index.js'
+import auth from './plugins/app/auth.js'
+import engine from './plugins/app/engine.js'
+import errors from './plugins/app/errors.js'
+import requestLog from './plugins/app/request-log.js'
+import config, { type Config } from './plugins/config.js'
+import accepts from './plugins/external/accepts.js'
+import helmet from './plugins/external/helmet.js'
+import rateLimit from './plugins/external/rate-limit.js'
+import swagger from './plugins/external/swagger.js'
+import underPressure from './plugins/external/under-pressure.js'
+import humanMove from './routes/game/human-move.js'
+import health from './routes/health.js'
+import openapi from './routes/openapi.js'
+import pages from './routes/pages.js'
+
+export interface AppOptions {
+  config: Config
+  /** Replaces Math.random in the engine (tests replay the random difficulties with it). */
+  random?: RandomSource
+}
+
+/** Paths the logger blanks wherever they appear, as a second guard behind never logging headers. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
+
+/**
+ * The Fastify options for a configuration: the server and the tests both use this.
+ * `logStream` lets a test read the log; pretty output only when a person watches a terminal.
+ */
+export function serverOptions (config: Config, logStream?: DestinationStream): FastifyServerOptions {
+  const pretty = logStream === undefined && process.stdout.isTTY === true
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(logStream !== undefined ? { stream: logStream } : {}),
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
+    },
+    disableRequestLogging: true, // plugins/app/request-log.ts writes one line per request instead of two
+    genReqId: () => randomUUID(),
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 64 * 1024,
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 75_000, // longer than common load balancers' idle timeouts, so they close first
+    return503OnClosing: false, // during shutdown, requests on open connections are still answered
+    routerOptions: { ignoreTrailingSlash: true }
+  }
+}
+
+export default async function app (fastify: FastifyInstance, options: AppOptions): Promise<void> {
+  await fastify.register(config, { config: options.config })
+  await fastify.register(underPressure)
+  await fastify.register(helmet)
+  await fastify.register(accepts)
+  await fastify.register(requestLog)
+  await fastify.register(errors)
+  await fastify.register(engine, { random: options.random })
+  await fastify.register(swagger)
+
+  await fastify.register(health)
+  await fastify.register(pages)
+  await fastify.register(openapi)
+
+  // The actions: the only routes behind the rate limit and the API key.
+  await fastify.register(async actions => {
+    await actions.register(rateLimit)
+    await actions.register(auth)
+    await actions.register(humanMove)
+  })
+}

@@ -1,0 +1,24 @@
+/**
+ * With API_KEY set, the actions require `Authorization: Bearer <API_KEY>` (the GPT editor's
+ * "API Key / Bearer" choice). Both sides are hashed before comparing, so the comparison takes the
+ * same time whatever the length or content of the guess. Registered inside the actions' scope.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import fp from 'fastify-plugin'
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+export default fp(async fastify => {
+  const key = fastify.config.API_KEY
+  if (key === undefined) return
+  const expected = digest(key)
+  fastify.addHook('onRequest', async (request, reply) => {
+    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
+    if (match !== null && timingSafeEqual(digest(match[1]), expected)) return
+    reply.header('www-authenticate', 'Bearer realm="tic-tac-toe"')
+    const message = match === null
+      ? 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).'
+      : 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
+    throw Object.assign(new Error(message), { statusCode: 401 })
+  })
+}, { name: 'auth', fastify: '5.x', dependencies: ['config'] })

@@ -1,0 +1,66 @@
+/**
+ * One error handler for the whole service: JSON `{ statusCode, error, message }` always, with a
+ * message a person or a chat model can act on; 4xx logged at info, 5xx at error with the request
+ * id, and never a stack trace or an internal message in the answer.
+ */
+import { STATUS_CODES } from 'node:http'
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyRequest } from 'fastify'
+
+interface AjvError {
+  keyword: string
+  instancePath: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+const describeValue = (value: unknown): string => value === '' ? 'empty' : JSON.stringify(value)
+
+/** A validation failure in the API's own terms: the parameter, what it must be, what it got. */
+export function validationMessage (error: AjvError, context: string, request: FastifyRequest): string {
+  const name = error.instancePath.slice(1).replaceAll('/', '.') ||
+    String(error.params.missingProperty ?? error.params.additionalProperty ?? context)
+  const source = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
+  const got = (source as Record<string, unknown> | undefined)?.[name]
+  const gotText = got === undefined ? '' : ` (got ${describeValue(got)})`
+  if (Array.isArray(got)) return `${name} was given ${got.length} times; give it once${gotText}.`
+  switch (error.keyword) {
+    case 'enum':
+      return `${name} must be one of ${(error.params.allowedValues as unknown[]).map(describeValue).join(', ')}${gotText}.`
+    case 'type':
+      return `${name} must be ${error.params.type === 'integer' ? 'a whole number' : `of type ${String(error.params.type)}`}${gotText}.`
+    case 'minimum':
+    case 'maximum':
+      return `${name} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(error.params.limit)}${gotText}.`
+    default:
+      return `${name} ${error.message ?? 'is not valid'}${gotText}.`
+  }
+}
+
+export default fp(async fastify => {
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation !== undefined) {
+      const message = validationMessage(error.validation[0] as AjvError, error.validationContext ?? 'body', request)
+      request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} See /openapi.json for the parameters.` })
+    }
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+    if (statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      const message = statusCode === 503
+        ? 'The server is busy or restarting; retry in a few seconds.'
+        : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`
+      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
+    }
+    request.log.info({ code: error.code, message: error.message }, 'request refused')
+    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message })
+  })
+
+  fastify.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `There is no ${request.method} ${request.url.split('?')[0]}. Play with GET /human_move; the full API is at /openapi.json.`
+    })
+  })
+}, { name: 'errors', fastify: '5.x' })

@@ -1,0 +1,85 @@
+/**
+ * The configuration: one TypeBox schema for the environment, checked once at boot. The type comes
+ * from the schema, so the two cannot drift. A bad value stops the start with one line that names
+ * the variable and what is wrong.
+ */
+import { type Static, Type } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import { Value } from '@sinclair/typebox/value'
+
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'an integer from 1 to 65535' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'an address to listen on, such as 0.0.0.0' }),
+  PUBLIC_URL: Type.Optional(Type.String({ description: 'an https:// URL with no path, such as https://tictactoe.example.com' })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(level => Type.Literal(level)),
+    { default: 'info', description: 'one of fatal, error, warn, info, debug, trace or silent' }),
+  CONTACT: Type.Optional(Type.String({ minLength: 3, description: 'an e-mail address or URL shown on the privacy page' })),
+  API_KEY: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (calls per caller per minute)' }),
+  TRUST_PROXY: Type.Boolean({ default: false, description: 'true or false' })
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
+
+function checkPublicUrl (value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a URL'
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1'
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    return 'must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1)'
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'must be an origin with no path, query or fragment'
+  return null
+}
+
+/** Environment values are text: numbers and booleans are read strictly, anything else stays text. */
+function parse (type: unknown, value: string): unknown {
+  if (type === 'integer') return /^[0-9]+$/.test(value) ? Number(value) : value
+  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value
+  return value
+}
+
+/** Reads the configuration from the environment (unknown variables are ignored; empty means unset). */
+export function loadConfig (env: NodeJS.ProcessEnv): Config {
+  const values: Record<string, unknown> = {}
+  for (const key of keys) {
+    const value = env[key]?.trim()
+    if (value !== undefined && value !== '') values[key] = parse(ConfigSchema.properties[key].type, value)
+  }
+  const config = Value.Default(ConfigSchema, values)
+  const error = Value.Errors(ConfigSchema, config).First()
+  if (error !== undefined) {
+    const key = error.path.slice(1) as keyof Config
+    // The key is a secret: name the problem, never the value.
+    const got = key === 'API_KEY' ? '' : ` (got ${JSON.stringify(env[key])})`
+    throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${got}.`)
+  }
+  const valid = config as Config
+  if (valid.PUBLIC_URL !== undefined) {
+    const problem = checkPublicUrl(valid.PUBLIC_URL)
+    if (problem !== null) throw new ConfigError(`PUBLIC_URL ${problem} (got ${JSON.stringify(valid.PUBLIC_URL)}).`)
+    valid.PUBLIC_URL = new URL(valid.PUBLIC_URL).origin
+  }
+  return valid
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+/** Makes the checked configuration available to every plugin as `fastify.config`. */
+export default fp<{ config: Config }>(async (fastify, { config }) => {
+  fastify.decorate('config', config)
+}, { name: 'config', fastify: '5.x' })

@@ -1,0 +1,65 @@
+/**
+ * Between the game's wire format (shared by GET /human_move and the MCP tool) and the engine:
+ * the query becomes a turn request, the engine's result becomes the answer a chat can use.
+ */
+import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardText } from '../../engine/index.js'
+import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from './schema.js'
+
+export type MoveRequest = Omit<TurnRequest, 'random'>
+
+export function moveRequestFrom (query: MoveQuery): MoveRequest {
+  return {
+    cells: positionNames.map(name => query[name] === undefined || query[name] === '' ? ' ' : query[name]),
+    aiPlayer: query.ai_player ?? 'O',
+    difficulty: query.difficulty ?? 'hard',
+    humanPosition: query.human_position
+  }
+}
+
+/** The fix to suggest for each mistake a caller can make, in the API's own terms. */
+const HOW_TO_FIX: Partial<Record<TurnErrorCode, string>> = {
+  not_ai_turn: "Add the player's move to the board, or pass it as human_position.",
+  not_human_turn: 'Send the board without human_position, or check ai_player.',
+  cell_taken: 'Ask the player for one of those and send it as human_position.',
+  game_over: 'To play again, call with an empty board.'
+}
+
+export function turnErrorAnswer (error: TurnError): ErrorAnswer {
+  const fix = HOW_TO_FIX[error.code]
+  const boardFix = 'Send the board exactly as the last answer gave it in positions.'
+  return {
+    statusCode: 400,
+    error: 'Bad Request',
+    code: error.code,
+    message: `${error.message} ${fix ?? boardFix}`
+  }
+}
+
+function outcome (position: Position): string {
+  if (position.winner !== null) return `${position.winner} wins with ${position.winningLine?.join('-')}. The game is over.`
+  if (position.draw) return 'The board is full: the game is a draw.'
+  return `It is ${position.turn}'s turn.`
+}
+
+function rows (board: Board): MoveAnswer['board'] {
+  return [board.slice(0, 3), board.slice(3, 6), board.slice(6, 9)]
+}
+
+export function moveAnswer (result: TurnResult): MoveAnswer {
+  const { move, explanation, position } = result
+  const sentence = explanation === null ? '' : `${explanation.sentence} `
+  // "...and wins." already tells the outcome of a winning move.
+  const message = explanation?.reason === 'win' ? explanation.sentence : `${sentence}${outcome(position)}`
+  return {
+    board: rows(position.board),
+    status: position.finished ? 'end' : 'continue',
+    winner: position.winner ?? (position.draw ? 'Draw' : 'No winner'),
+    ai_move: move === null ? null : { position: move, row: Math.ceil(move / 3), column: ((move - 1) % 3) + 1 },
+    reason: explanation?.reason ?? null,
+    message,
+    next_player: position.turn as Mark | null,
+    winning_line: position.winningLine,
+    positions: Object.fromEntries(positionNames.map((name, i) => [name, position.board[i].trim()])) as MoveAnswer['positions'],
+    board_text: boardText(position.board)
+  }
+}

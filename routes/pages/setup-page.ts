@@ -1,0 +1,40 @@
+/** GET /: what a GPT builder needs, ready to copy. */
+import { copyable, escapeHtml, page } from './html.js'
+
+export const GPT_INSTRUCTIONS = `You play tic-tac-toe against the user with the humanMove action. The cells are numbered 1-9, row by row (1 2 3 top, 7 8 9 bottom).
+- New game: the user is X and moves first unless they ask you to start. Show the empty numbered grid and ask for their cell. If they want you to start, call humanMove with ai_player=X and an empty board.
+- Each turn: call humanMove with the positions from the last answer (all empty in a new game), the user's cell as human_position, and the same ai_player and difficulty (hard unless the user asks for easy or medium).
+- Show board_text in a code block, then say message. When status is "end", announce the result and offer a new game.
+- If the action answers 400, its message says what to fix: fix the call, or ask the user for a free cell.
+- Never invent the board or your move: the action's answer is the game.`
+
+export const CONVERSATION_STARTERS = [
+  "Let's play tic-tac-toe! I'll be X.",
+  'You start: make the first move.',
+  'Play an easy game with me.',
+  'Why did you play that move?'
+]
+
+export function setupPage (base: string, protectedByKey: boolean): string {
+  const auth = protectedByKey
+    ? '<p>Choose <b>API Key</b>, Auth Type <b>Bearer</b>, and paste the value of this deployment\'s <code>API_KEY</code>.</p>'
+    : '<p>Choose <b>None</b>: this deployment has no <code>API_KEY</code> set. To keep other callers out, set <code>API_KEY</code> and choose API Key / Bearer here.</p>'
+  return page('Tic-tac-toe GPT action: setup', `
+<h1>Tic-tac-toe opponent: create the GPT</h1>
+<p>This service plays perfect tic-tac-toe as a GPT action. In the GPT editor, open <b>Configure</b>, then <b>Create new action</b>, and fill in the steps below.</p>
+<h2>1. Import the schema</h2>
+<p>Click <b>Import from URL</b> and paste:</p>
+${copyable(`${base}/openapi.json`)}
+<h2>2. Authentication</h2>
+${auth}
+<h2>3. Privacy policy</h2>
+${copyable(`${base}/privacy`)}
+<h2>4. Instructions</h2>
+<p>Paste into the GPT's <b>Instructions</b>:</p>
+${copyable(GPT_INSTRUCTIONS, true)}
+<h2>5. Conversation starters</h2>
+${CONVERSATION_STARTERS.map(starter => copyable(starter)).join('\n')}
+<h2>Try it</h2>
+<p>Play a move from the browser in the <a href="/docs">API docs</a>, or read the document as <a href="/openapi.yaml">YAML</a>. Service: <code>${escapeHtml(base)}</code>.</p>
+`)
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds the app for a test exactly as server.ts does (same `serverOptions`), from an environment
+ * the test chooses. Not readied: a test may add a route first; `inject` readies it.
+ */
+import { Writable } from 'node:stream'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
+import app, { serverOptions } from '../app.js'
+import type { RandomSource } from '../engine/index.js'
+import { loadConfig } from '../plugins/config.js'
+
+export interface BuildOptions {
+  random?: RandomSource
+  /** Collects the log lines as parsed JSON (the log is silent otherwise, unless env says a level). */
+  logs?: Array<Record<string, unknown>>
+}
+
+export async function buildApp (t: Test, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const config = loadConfig({ LOG_LEVEL: options.logs === undefined ? 'silent' : 'info', ...env })
+  const logs = options.logs
+  const stream = new Writable({
+    write (chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line !== '' && logs !== undefined) logs.push(JSON.parse(line))
+      done()
+    }
+  })
+  const fastify = Fastify(serverOptions(config, stream))
+  await fastify.register(app, { config, random: options.random })
+  t.teardown(() => fastify.close())
+  return fastify
+}
+
+/** A board written as 9 characters ('.' for empty) as the query of GET /human_move. */
+export function boardQuery (board: string, extra: Record<string, string | number> = {}): string {
+  const params = new URLSearchParams()
+  ;[...board].forEach((cell, i) => { if (cell !== '.') params.set(`position_${i + 1}`, cell) })
+  for (const [key, value] of Object.entries(extra)) params.set(key, String(value))
+  return `/human_move?${params}`
+}

@@ -4,13 +4,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { RandomSource } from './engine/index.js'
 import auth from './plugins/app/auth.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
-import requestLog from './plugins/app/request-log.js'
 import config, { type Config } from './plugins/config.js'
+import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins/logging.js'
 import accepts from './plugins/external/accepts.js'
 import helmet from './plugins/external/helmet.js'
 import rateLimit from './plugins/external/rate-limit.js'
@@ -27,9 +28,6 @@ export interface AppOptions {
   random?: RandomSource
 }
 
-/** Paths the logger blanks wherever they appear, as a second guard behind never logging headers. */
-export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
-
 /**
  * The Fastify options for a configuration: the server and the tests both use this.
  * `logStream` lets a test read the log; pretty output only when a person watches a terminal.
@@ -43,7 +41,8 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
       ...(logStream !== undefined ? { stream: logStream } : {}),
       ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
     },
-    disableRequestLogging: true, // plugins/app/request-log.ts writes one line per request instead of two
+    logController: new OneLinePerRequest(),
+    childLoggerFactory,
     genReqId: () => randomUUID(),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 64 * 1024,
@@ -55,12 +54,11 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
   }
 }
 
-export default async function app (fastify: FastifyInstance, options: AppOptions): Promise<void> {
+async function app (fastify: FastifyInstance, options: AppOptions): Promise<void> {
   await fastify.register(config, { config: options.config })
   await fastify.register(underPressure)
   await fastify.register(helmet)
   await fastify.register(accepts)
-  await fastify.register(requestLog)
   await fastify.register(errors)
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)
@@ -76,3 +74,7 @@ export default async function app (fastify: FastifyInstance, options: AppOptions
     await actions.register(humanMove)
   })
 }
+
+// Not encapsulated: what the app sets up (error handler, hooks, decorators) belongs to the instance
+// that registers it, so a test can add a route beside the app's and see the same behaviour.
+export default fp(app, { name: 'app', fastify: '5.x' })

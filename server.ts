@@ -15,8 +15,8 @@ async function start (): Promise<void> {
   try {
     config = loadConfig(process.env)
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`Configuration error: ${error.message}\n`)
+    // loadConfig throws only ConfigError: one line, no stack, for the person starting the service.
+    process.stderr.write(`Configuration error: ${(error as ConfigError).message}\n`)
     process.exit(1)
   }
   const fastify = Fastify(serverOptions(config))

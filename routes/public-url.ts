@@ -6,8 +6,8 @@
 import type { FastifyRequest } from 'fastify'
 
 function firstHeader (request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name]
-  const first = (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim()
+  // Node joins repeated x-forwarded-* headers with ", ": the first value is the client's side.
+  const first = (request.headers[name] as string | undefined)?.split(',')[0].trim()
   return first === '' ? undefined : first
 }
 
@@ -19,6 +19,6 @@ export function publicUrl (request: FastifyRequest): string {
   try {
     return new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin
   } catch {
-    return `http://${request.socket.localAddress ?? '127.0.0.1'}:${request.socket.localPort ?? ''}`
+    throw Object.assign(new Error(`The host ${JSON.stringify(host)} is not a host name: call with a valid Host header, or set PUBLIC_URL.`), { statusCode: 400 })
   }
 }

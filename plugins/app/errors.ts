@@ -10,7 +10,7 @@ import type { FastifyError, FastifyRequest } from 'fastify'
 interface AjvError {
   keyword: string
   instancePath: string
-  message?: string
+  message: string
   params: Record<string, unknown>
 }
 
@@ -18,8 +18,7 @@ const describeValue = (value: unknown): string => value === '' ? 'empty' : JSON.
 
 /** A validation failure in the API's own terms: the parameter, what it must be, what it got. */
 export function validationMessage (error: AjvError, context: string, request: FastifyRequest): string {
-  const name = error.instancePath.slice(1).replaceAll('/', '.') ||
-    String(error.params.missingProperty ?? error.params.additionalProperty ?? context)
+  const name = error.instancePath.slice(1).replaceAll('/', '.') || String(error.params.missingProperty ?? context)
   const source = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
   const got = (source as Record<string, unknown> | undefined)?.[name]
   const gotText = got === undefined ? '' : ` (got ${describeValue(got)})`
@@ -33,14 +32,14 @@ export function validationMessage (error: AjvError, context: string, request: Fa
     case 'maximum':
       return `${name} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(error.params.limit)}${gotText}.`
     default:
-      return `${name} ${error.message ?? 'is not valid'}${gotText}.`
+      return `${name} ${error.message}${gotText}.`
   }
 }
 
 export default fp(async fastify => {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
-      const message = validationMessage(error.validation[0] as AjvError, error.validationContext ?? 'body', request)
+      const message = validationMessage(error.validation[0] as AjvError, error.validationContext as string, request)
       request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} See /openapi.json for the parameters.` })
     }

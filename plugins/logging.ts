@@ -1,0 +1,34 @@
+/**
+ * The log: pino JSON lines through Fastify's logger, one line per request (method, route, status,
+ * time, request id), with ChatGPT's conversation and GPT ids when sent so a game can be followed
+ * across calls. These are server options rather than hooks, so they cost no route anything extra.
+ * Headers are never logged as a whole: that keeps `authorization` out; the redaction is a second guard.
+ */
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+
+export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
+
+const CHATGPT_HEADERS = { 'openai-conversation-id': 'conversationId', 'openai-gpt-id': 'gptId' } as const
+
+/** Adds ChatGPT's ids to every line a request logs. */
+export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) => {
+  for (const [header, key] of Object.entries(CHATGPT_HEADERS)) {
+    const value = rawRequest.headers[header]
+    if (typeof value === 'string' && value !== '') bindings[key] = value.slice(0, 100)
+  }
+  return logger.child(bindings, options)
+}
+
+/** One line when the answer is sent, instead of Fastify's two ("incoming request", "request completed"). */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest (): void {}
+
+  override requestCompleted (_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.info({
+      method: request.method,
+      route: request.routeOptions.url ?? 'not found',
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100
+    }, 'request')
+  }
+}

@@ -1,0 +1,20 @@
+import t from 'tap'
+import { serverOptions } from '../app.js'
+import { loadConfig } from '../plugins/config.js'
+
+t.test('readable logs only when a person watches a terminal', async t => {
+  const config = loadConfig({})
+  const tty = process.stdout.isTTY
+  t.teardown(() => { process.stdout.isTTY = tty })
+  process.stdout.isTTY = true
+  t.match(serverOptions(config).logger, { transport: { target: 'pino-pretty' } })
+  process.stdout.isTTY = false
+  t.notOk((serverOptions(config).logger as Record<string, unknown>).transport, 'JSON lines in a container or a pipe')
+})
+
+t.test('the server options follow the configuration', async t => {
+  const options = serverOptions(loadConfig({ TRUST_PROXY: 'true', LOG_LEVEL: 'warn' }))
+  t.equal(options.trustProxy, true)
+  t.match(options.logger, { level: 'warn', redact: { paths: ['req.headers.authorization'] } })
+  t.equal(options.return503OnClosing, false)
+})

@@ -1,0 +1,42 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../plugins/config.js'
+
+t.test('defaults', async t => {
+  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MAX: 60, TRUST_PROXY: false })
+})
+
+t.test('values are read strictly, and empty means unset', async t => {
+  t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', RATE_LIMIT_MAX: '100000', TRUST_PROXY: 'true', LOG_LEVEL: 'debug', API_KEY: '', CONTACT: 'a@b.c' }),
+    { PORT: 8080, HOST: '0.0.0.0', RATE_LIMIT_MAX: 100000, TRUST_PROXY: true, LOG_LEVEL: 'debug', CONTACT: 'a@b.c' })
+  t.equal(loadConfig({ PUBLIC_URL: 'https://Game.Example.com/' }).PUBLIC_URL, 'https://game.example.com')
+  t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
+  t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
+  t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false)
+})
+
+t.test('a bad value stops the start with one line naming the variable and the problem', async t => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'abc' }, 'PORT must be an integer from 1 to 65535 (got "abc").'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535 (got "70000").'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent (got "loud").'],
+    [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX must be a positive integer (calls per caller per minute) (got "0").'],
+    [{ RATE_LIMIT_MAX: '1.5' }, 'RATE_LIMIT_MAX must be a positive integer (calls per caller per minute) (got "1.5").'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY must be true or false (got "yes").'],
+    [{ API_KEY: 'short-secret' }, 'API_KEY must be at least 16 characters.'],
+    [{ PUBLIC_URL: 'http://game.example.com' }, 'PUBLIC_URL must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1) (got "http://game.example.com").'],
+    [{ PUBLIC_URL: 'game.example.com' }, 'PUBLIC_URL is not a URL (got "game.example.com").'],
+    [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").']
+  ]
+  for (const [env, message] of cases) {
+    t.throws(() => loadConfig(env), new ConfigError(message), message)
+  }
+})
+
+t.test('the API key never appears in a configuration error', async t => {
+  try {
+    loadConfig({ API_KEY: 'tooshort' })
+    t.fail('should have thrown')
+  } catch (error) {
+    t.notMatch((error as Error).message, 'tooshort')
+  }
+})

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import { buildApp } from '../helper.js'
+
+const KEY = 'a-very-secret-key-123'
+const MOVE = '/human_move?position_1=X'
+
+t.test('with API_KEY, the action needs the bearer key; the pages stay open', async t => {
+  const app = await buildApp(t, { API_KEY: KEY })
+  const missing = await app.inject(MOVE)
+  t.equal(missing.statusCode, 401)
+  t.equal(missing.headers['www-authenticate'], 'Bearer realm="tic-tac-toe"')
+  t.same(missing.json(), { statusCode: 401, error: 'Unauthorized', message: 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).' })
+  const wrong = await app.inject({ url: MOVE, headers: { authorization: `Bearer ${KEY}x` } })
+  t.equal(wrong.statusCode, 401)
+  t.same(wrong.json().message, 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).')
+  t.equal((await app.inject({ url: MOVE, headers: { authorization: `Basic ${KEY}` } })).statusCode, 401, 'only the bearer scheme')
+  t.equal((await app.inject({ url: MOVE, headers: { authorization: KEY } })).statusCode, 401)
+  t.equal((await app.inject({ url: MOVE, headers: { authorization: `Bearer ${KEY}` } })).statusCode, 200)
+  t.equal((await app.inject({ url: MOVE, headers: { authorization: `bearer  ${KEY}` } })).statusCode, 200, 'the scheme is case-insensitive')
+  for (const url of ['/', '/privacy', '/health', '/openapi.json', '/openapi.yaml', '/docs/']) {
+    t.equal((await app.inject(url)).statusCode, 200, `${url} is open`)
+  }
+})
+
+t.test('without API_KEY the action is open, as before', async t => {
+  const app = await buildApp(t)
+  t.equal((await app.inject(MOVE)).statusCode, 200)
+  t.equal((await app.inject({ url: MOVE, headers: { authorization: 'Bearer anything' } })).statusCode, 200)
+})
+
+t.test('rate limit: RATE_LIMIT_MAX a minute per ChatGPT user, else per address; 429 with Retry-After', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '3' })
+  const call = (headers: Record<string, string> = {}, remoteAddress = '10.0.0.1') => app.inject({ url: MOVE, headers, remoteAddress })
+  for (let i = 0; i < 3; i++) t.equal((await call({ 'openai-ephemeral-user-id': 'user-a' })).statusCode, 200)
+  const limited = await call({ 'openai-ephemeral-user-id': 'user-a' })
+  t.equal(limited.statusCode, 429)
+  t.ok(Number(limited.headers['retry-after']) > 0, `Retry-After: ${limited.headers['retry-after']}`)
+  t.match(limited.json(), { statusCode: 429, error: 'Too Many Requests', message: /^Too many calls: at most 3 a minute per player\. Wait \d+ seconds, then try again\.$/ })
+  t.equal((await call({ 'openai-ephemeral-user-id': 'user-b' })).statusCode, 200, 'another ChatGPT user from the same address is not limited')
+  for (let i = 0; i < 3; i++) t.equal((await call({}, '10.0.0.2')).statusCode, 200)
+  t.equal((await call({}, '10.0.0.2')).statusCode, 429, 'without the header, the address is the caller')
+  t.equal((await call({}, '10.0.0.3')).statusCode, 200)
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/health', remoteAddress: '10.0.0.2' })).statusCode, 200, 'pages and health are not limited')
+})
+
+t.test('security headers on every answer, including errors', async t => {
+  const app = await buildApp(t)
+  for (const url of ['/health', MOVE, '/nowhere', '/docs/']) {
+    const res = await app.inject(url)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', url)
+    t.match(res.headers['strict-transport-security'], 'max-age=', url)
+    t.match(res.headers['content-security-policy'], "default-src 'self'", url)
+    t.notMatch(res.headers['content-security-policy'], 'upgrade-insecure-requests', url)
+    t.notOk(res.headers['x-powered-by'])
+  }
+})
+
+t.test('a saturated event loop gets 503 with Retry-After instead of a queue', async t => {
+  const app = await buildApp(t)
+  await app.ready()
+  const until = Date.now() + 1600
+  while (Date.now() < until) { /* block the event loop on purpose */ }
+  await sleep(20)
+  const res = await app.inject('/health')
+  t.equal(res.statusCode, 503)
+  t.equal(res.headers['retry-after'], '5')
+  t.same(res.json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is busy or restarting; retry in a few seconds.' })
+})

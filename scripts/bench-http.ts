@@ -1,0 +1,84 @@
+/**
+ * npm run bench: the built server under load, beside a bare Fastify hello-world (the ceiling), in
+ * one run on one machine. The server under test gets core 0 and this loader core 1 (taskset), so
+ * they do not fight over a core. Prints requests/s, p50/p99 latency, ratios, start-up time to the
+ * first answer and resident memory.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import os from 'node:os'
+import autocannon from 'autocannon'
+import { reachablePositions } from '../engine/index.js'
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = 50
+const dist = new URL('..', import.meta.url).pathname
+const hasTaskset = (() => { try { execFileSync('taskset', ['-V'], { stdio: 'ignore' }); return true } catch { return false } })()
+
+interface Server { child: ChildProcess, port: number, startupMs: number }
+
+async function startServer (script: string, port: number, env: Record<string, string> = {}): Promise<Server> {
+  const args = ['node', `${dist}/${script}`]
+  const started = performance.now()
+  const child = hasTaskset
+    ? spawn('taskset', ['-c', '0', ...args], { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
+    : spawn(args[0], args.slice(1), { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/${script.includes('hello') ? '' : 'health'}`)
+      if (res.ok) break
+    } catch { /* not listening yet */ }
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  return { child, port, startupMs: performance.now() - started }
+}
+
+function rssMb (child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+interface Figures { name: string, rps: number, p50: number, p99: number, errors: number, non2xx: number }
+
+async function measure (name: string, port: number, paths: string[]): Promise<Figures> {
+  let next = 0
+  const options: autocannon.Options = {
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: paths[next++ % paths.length] }) }]
+  }
+  await autocannon({ ...options, duration: 2 }) // warm-up: JIT and connection set-up
+  const result = await autocannon({ ...options, duration: DURATION_S })
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+}
+
+const movePaths = reachablePositions()
+  .filter(p => p.turn === 'O')
+  .map(p => `/human_move?${new URLSearchParams(p.board.flatMap((cell, i) => cell === ' ' ? [] : [[`position_${i + 1}`, cell] as [string, string]]))}`)
+
+const hello = await startServer('scripts/hello-server.js', 39201)
+const service = await startServer('server.js', 39202, { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1' })
+const rssIdle = rssMb(service.child)
+
+const results = [
+  await measure('bare Fastify hello-world', hello.port, ['/']),
+  await measure('service GET /health', service.port, ['/health']),
+  await measure(`service GET /human_move (${movePaths.length} positions)`, service.port, movePaths)
+]
+const rssLoaded = rssMb(service.child)
+hello.child.kill('SIGTERM')
+service.child.kill('SIGTERM')
+
+const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
+console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
+console.log(`load: ${CONNECTIONS} connections, ${DURATION_S} s each after a 2 s warm-up; the service logs one line per request (to /dev/null)`)
+console.log('')
+console.log('| target | requests/s | p50 ms | p99 ms | errors | non-2xx |')
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
+for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`)
+const [bare, health, move] = results
+console.log('')
+console.log(`/human_move / /health: ${(move.rps / health.rps).toFixed(2)} (target >= 0.85)`)
+console.log(`/health / bare Fastify: ${(health.rps / bare.rps).toFixed(2)} (target >= 0.70)`)
+console.log(`start-up to first answer: service ${service.startupMs.toFixed(0)} ms, bare Fastify ${hello.startupMs.toFixed(0)} ms`)
+console.log(`service resident memory: ${rssIdle.toFixed(0)} MB idle, ${rssLoaded.toFixed(0)} MB after the load`)

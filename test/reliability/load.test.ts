@@ -1,0 +1,25 @@
+import autocannon from 'autocannon'
+import t from 'tap'
+import { reachablePositions } from '../../engine/index.js'
+import { buildApp } from '../helper.js'
+
+// Real positions where it is O's turn: each is a valid call of the original GPT.
+const paths = reachablePositions()
+  .filter(p => p.turn === 'O')
+  .map(p => `/human_move?${new URLSearchParams(p.board.flatMap((cell, i) => cell === ' ' ? [] : [[`position_${i + 1}`, cell] as [string, string]]))}`)
+
+t.test('a short load run: zero errors, zero non-2xx on valid calls', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1000000' })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  let next = 0
+  const result = await autocannon({
+    url: address,
+    connections: 10,
+    duration: 3,
+    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: paths[next++ % paths.length] }) }]
+  })
+  t.ok(result.requests.total > 1000, `${result.requests.total} requests in 3 s`)
+  t.equal(result.errors, 0)
+  t.equal(result.timeouts, 0)
+  t.equal(result.non2xx, 0)
+})

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import type { DestinationStream } from 'pino'
+import { type DestinationStream, destination } from 'pino'
 import type { RandomSource } from './engine/index.js'
 import auth from './plugins/app/auth.js'
 import engine from './plugins/app/engine.js'
@@ -34,11 +34,14 @@ export interface AppOptions {
  */
 export function serverOptions (config: Config, logStream?: DestinationStream): FastifyServerOptions {
   const pretty = logStream === undefined && process.stdout.isTTY === true
+  // Asynchronous stdout: lines written while a write is pending go out together in one system call
+  // (a synchronous write per request costs as much as sending the answer). Flushed at exit.
+  const stream = logStream ?? (pretty ? undefined : destination({ dest: 1, sync: false }))
   return {
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      ...(logStream !== undefined ? { stream: logStream } : {}),
+      ...(stream !== undefined ? { stream } : {}),
       ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
     },
     logController: new OneLinePerRequest(),
@@ -60,19 +63,17 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(helmet)
   await fastify.register(accepts)
   await fastify.register(errors)
+  // Every route, /health included, goes through the same hooks: the rate limit counts the actions
+  // apart, and the API key is asked only of the actions (routes with `config: { action: true }`).
+  await fastify.register(rateLimit)
+  await fastify.register(auth)
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)
 
   await fastify.register(health)
   await fastify.register(pages)
   await fastify.register(openapi)
-
-  // The actions: the only routes behind the rate limit and the API key.
-  await fastify.register(async actions => {
-    await actions.register(rateLimit)
-    await actions.register(auth)
-    await actions.register(humanMove)
-  })
+  await fastify.register(humanMove)
 }
 
 // Not encapsulated: what the app sets up (error handler, hooks, decorators) belongs to the instance

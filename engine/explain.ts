@@ -2,7 +2,7 @@
  * Why a move was played, told truthfully from the position alone (whatever policy chose the move):
  * a reason code and one short sentence a chat can read out.
  */
-import { type Board, type Mark, CENTER, CORNERS, LINES, opponentOf, place, winningCells } from './board.js'
+import { type Board, type Mark, CENTER, CORNERS, LINES, boardKey, opponentOf, place, winningCells } from './board.js'
 
 export type ReasonCode =
   | 'win' | 'block' | 'fork' | 'block_fork' | 'threat'
@@ -29,8 +29,20 @@ function lineThrough (cell: number, board: Board, mark: Mark): string {
   return (line as readonly number[]).map(c => c + 1).join('-')
 }
 
-/** The reason for `mover` playing `cell` on `board` (the board before the move). */
+const explanations = new Map<number, Explanation>()
+
+/** The reason for `mover` playing `cell` on `board` (the board before the move); worked out once per move. */
 export function explainMove (board: Board, cell: number, mover: Mark): Explanation {
+  const id = (boardKey(board) * 9 + cell) * 2 + (mover === 'X' ? 0 : 1)
+  let explanation = explanations.get(id)
+  if (explanation === undefined) {
+    explanation = Object.freeze(describeMove(board, cell, mover))
+    explanations.set(id, explanation)
+  }
+  return explanation
+}
+
+function describeMove (board: Board, cell: number, mover: Mark): Explanation {
   const opponent = opponentOf(mover)
   const position = cell + 1
   const after = place(board, cell, mover)

@@ -2,7 +2,7 @@
  * The rules: whose turn it is, who has won, and which positions cannot arise in a real game.
  * A rejection is data (a code and one sentence a chat model can act on), never a thrown string.
  */
-import { type Board, type Cell, type Mark, linesOf } from './board.js'
+import { type Board, type Cell, type Mark, KEY_SPACE, boardKey, linesOf } from './board.js'
 
 export type PositionErrorCode =
   | 'invalid_board_size'
@@ -27,7 +27,7 @@ export interface Position {
   turn: Mark | null
   winner: Mark | null
   /** The winning line as positions 1-9 (when two lines share the last move, their union). */
-  winningLine: number[] | null
+  winningLine: readonly number[] | null
   draw: boolean
   finished: boolean
 }
@@ -51,7 +51,18 @@ export function analyzePosition (cells: readonly string[]): Analysis {
   if (bad !== -1) {
     return reject('invalid_mark', `Position ${bad + 1} holds "${cells[bad]}"; each cell must be X, O or empty.`)
   }
-  const board = cells as Board
+  // There are only 3^9 boards and the answer depends on nothing else: each is worked out once.
+  const key = boardKey(cells as Board)
+  const known = analyses[key]
+  if (known !== undefined) return known
+  const analysis = analyzeBoard(Object.freeze(cells.slice()) as Board)
+  analyses[key] = analysis
+  return analysis
+}
+
+const analyses: Array<Analysis | undefined> = new Array(KEY_SPACE)
+
+function analyzeBoard (board: Board): Analysis {
   let xCount = 0
   let oCount = 0
   for (const cell of board) {
@@ -90,7 +101,7 @@ export function analyzePosition (cells: readonly string[]): Analysis {
   const finished = winner !== null || full
   const winningLine = winner === null
     ? null
-    : [...new Set(lines.flat())].sort((a, b) => a - b).map(cell => cell + 1)
+    : Object.freeze([...new Set(lines.flat())].sort((a, b) => a - b).map(cell => cell + 1))
   return {
     ok: true,
     position: {

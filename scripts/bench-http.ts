@@ -1,8 +1,10 @@
 /**
  * npm run bench: the built server under load, beside a bare Fastify hello-world (the ceiling), in
  * one run on one machine. The server under test gets core 0 and this loader core 1 (taskset), so
- * they do not fight over a core. Prints requests/s, p50/p99 latency, ratios, start-up time to the
- * first answer and resident memory.
+ * they do not fight over a core. The targets take turns over several rounds and each figure is the
+ * median of its rounds, so a burst of noise on this shared machine hits one round of each, not one
+ * target. Prints requests/s, p50/p99 latency, ratios, start-up time to the first answer and
+ * resident memory.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -10,7 +12,8 @@ import os from 'node:os'
 import autocannon from 'autocannon'
 import { reachablePositions } from '../engine/index.js'
 
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10)
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = 50
 const dist = new URL('..', import.meta.url).pathname
 const hasTaskset = (() => { try { execFileSync('taskset', ['-V'], { stdio: 'ignore' }); return true } catch { return false } })()
@@ -40,16 +43,34 @@ function rssMb (child: ChildProcess): number {
 
 interface Figures { name: string, rps: number, p50: number, p99: number, errors: number, non2xx: number }
 
-async function measure (name: string, port: number, paths: string[]): Promise<Figures> {
-  let next = 0
+async function measureOnce (name: string, port: number, paths: string[]): Promise<Figures> {
+  // A static list: autocannon encodes each request once, so the loader's cost does not depend on the target.
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
-    requests: [{ method: 'GET', setupRequest: request => ({ ...request, path: paths[next++ % paths.length] }) }]
+    requests: paths.map(path => ({ method: 'GET', path }))
   }
-  await autocannon({ ...options, duration: 2 }) // warm-up: JIT and connection set-up
   const result = await autocannon({ ...options, duration: DURATION_S })
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/** Each target in turn, ROUNDS times; medians per target, errors summed. */
+async function measure (targets: Array<{ name: string, port: number, paths: string[] }>): Promise<Figures[]> {
+  for (const { name, port, paths } of targets) await measureOnce(name, port, paths.slice(0, 200)) // warm-up: JIT, connections
+  const rounds: Figures[][] = targets.map(() => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, { name, port, paths }] of targets.entries()) rounds[i].push(await measureOnce(name, port, paths))
+  }
+  return rounds.map(figures => ({
+    name: figures[0].name,
+    rps: median(figures.map(f => f.rps)),
+    p50: median(figures.map(f => f.p50)),
+    p99: median(figures.map(f => f.p99)),
+    errors: figures.reduce((sum, f) => sum + f.errors, 0),
+    non2xx: figures.reduce((sum, f) => sum + f.non2xx, 0)
+  }))
 }
 
 const movePaths = reachablePositions()
@@ -60,18 +81,18 @@ const hello = await startServer('scripts/hello-server.js', 39201)
 const service = await startServer('server.js', 39202, { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1' })
 const rssIdle = rssMb(service.child)
 
-const results = [
-  await measure('bare Fastify hello-world', hello.port, ['/']),
-  await measure('service GET /health', service.port, ['/health']),
-  await measure(`service GET /human_move (${movePaths.length} positions)`, service.port, movePaths)
-]
+const results = await measure([
+  { name: 'bare Fastify hello-world', port: hello.port, paths: ['/'] },
+  { name: 'service GET /health', port: service.port, paths: ['/health'] },
+  { name: `service GET /human_move (${movePaths.length} positions)`, port: service.port, paths: movePaths }
+])
 const rssLoaded = rssMb(service.child)
 hello.child.kill('SIGTERM')
 service.child.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
 console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
-console.log(`load: ${CONNECTIONS} connections, ${DURATION_S} s each after a 2 s warm-up; the service logs one line per request (to /dev/null)`)
+console.log(`load: ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION_S} s per target, taking turns, after a warm-up; medians shown; the service logs one line per request (to /dev/null)`)
 console.log('')
 console.log('| target | requests/s | p50 ms | p99 ms | errors | non-2xx |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |')

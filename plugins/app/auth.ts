@@ -1,10 +1,12 @@
 /**
  * With API_KEY set, the actions require `Authorization: Bearer <API_KEY>` (the GPT editor's
- * "API Key / Bearer" choice). Both sides are hashed before comparing, so the comparison takes the
- * same time whatever the length or content of the guess. Registered inside the actions' scope.
+ * "API Key / Bearer" choice); pages, docs, the document and /health stay open. Both sides are
+ * hashed before comparing, so the comparison takes the same time whatever the length or content
+ * of the guess.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
+import { isAction } from '../external/rate-limit.js'
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
@@ -13,6 +15,7 @@ export default fp(async fastify => {
   if (key === undefined) return
   const expected = digest(key)
   fastify.addHook('onRequest', async (request, reply) => {
+    if (!isAction(request)) return
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
     if (match !== null && timingSafeEqual(digest(match[1]), expected)) return
     reply.header('www-authenticate', 'Bearer realm="tic-tac-toe"')
@@ -21,4 +24,4 @@ export default fp(async fastify => {
       : 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
     throw Object.assign(new Error(message), { statusCode: 401 })
   })
-}, { name: 'auth', fastify: '5.x', dependencies: ['config'] })
+}, { name: 'auth', fastify: '5.x', dependencies: ['config', 'rate-limit'] })

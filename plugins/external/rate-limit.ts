@@ -1,26 +1,44 @@
 /**
- * RATE_LIMIT_MAX calls a minute per caller. ChatGPT's calls come from a few shared OpenAI addresses,
+ * Rate limiting, per caller and per minute: RATE_LIMIT_MAX calls to the actions, and a separate,
+ * ten times larger allowance for everything else (pages, docs, the document, /health), so reading
+ * the docs never uses up a player's moves. ChatGPT's calls come from a few shared OpenAI addresses,
  * so the caller is the `openai-ephemeral-user-id` header when sent, else the client address.
- * Registered inside the actions' scope: pages, docs and /health are not limited.
+ * Every route goes through the same hook; only its counter and allowance differ.
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Marks a route as an action: a call a GPT or an MCP client makes to play. */
+    action?: boolean
+  }
+}
+
+export const OPEN_ROUTES_FACTOR = 10
+
+export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action === true
+
 export function callerKey (request: FastifyRequest): string {
   const user = request.headers['openai-ephemeral-user-id']
-  return typeof user === 'string' && user !== '' ? `user:${user.slice(0, 200)}` : `ip:${request.ip}`
+  const caller = typeof user === 'string' && user !== '' ? `user:${user.slice(0, 200)}` : `ip:${request.ip}`
+  return `${isAction(request) ? 'action' : 'open'}:${caller}`
 }
 
 export default fp(async fastify => {
+  const max = fastify.config.RATE_LIMIT_MAX
   await fastify.register(rateLimit, {
-    max: fastify.config.RATE_LIMIT_MAX,
+    max: request => isAction(request) ? max : max * OPEN_ROUTES_FACTOR,
     timeWindow: 60_000,
     keyGenerator: callerKey,
-    errorResponseBuilder: (_request, context) => ({
+    // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
+    // three more headers on every answer cost throughput.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    errorResponseBuilder: (request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
-      message: `Too many calls: at most ${context.max} a minute per player. Wait ${Math.ceil(context.ttl / 1000)} seconds, then try again.`
+      message: `Too many calls: at most ${context.max} a minute ${isAction(request) ? 'per player' : 'per client'}. Wait ${Math.ceil(context.ttl / 1000)} seconds, then try again.`
     })
   })
 }, { name: 'rate-limit', fastify: '5.x', dependencies: ['config'] })

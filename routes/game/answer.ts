@@ -2,7 +2,7 @@
  * Between the game's wire format (shared by GET /human_move and the MCP tool) and the engine:
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
-import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardText } from '../../engine/index.js'
+import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
 import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from './schema.js'
 
 export type MoveRequest = Omit<TurnRequest, 'random'>
@@ -45,7 +45,23 @@ function rows (board: Board): MoveAnswer['board'] {
   return [board.slice(0, 3), board.slice(3, 6), board.slice(6, 9)]
 }
 
+/**
+ * The answer depends only on the position after the turn and the move that led to it (the move's
+ * explanation follows from those two), so each is built once and shared. Never mutated.
+ */
+const answers = new Map<number, MoveAnswer>()
+
 export function moveAnswer (result: TurnResult): MoveAnswer {
+  const id = boardKey(result.position.board) * 10 + (result.move ?? 0)
+  let answer = answers.get(id)
+  if (answer === undefined) {
+    answer = buildAnswer(result)
+    answers.set(id, answer)
+  }
+  return answer
+}
+
+function buildAnswer (result: TurnResult): MoveAnswer {
   const { move, explanation, position } = result
   const sentence = explanation === null ? '' : `${explanation.sentence} `
   // "...and wins." already tells the outcome of a winning move.
@@ -58,7 +74,7 @@ export function moveAnswer (result: TurnResult): MoveAnswer {
     reason: explanation?.reason ?? null,
     message,
     next_player: position.turn as Mark | null,
-    winning_line: position.winningLine,
+    winning_line: position.winningLine === null ? null : [...position.winningLine],
     positions: Object.fromEntries(positionNames.map((name, i) => [name, position.board[i].trim()])) as MoveAnswer['positions'],
     board_text: boardText(position.board)
   }

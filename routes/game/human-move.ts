@@ -10,13 +10,15 @@ import { ErrorAnswer, MoveAnswer, MoveQuery, positionNames } from './schema.js'
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
 
 /** Chat models write marks in either case and with stray spaces: accept them as the original did. */
-export const normalizeQuery: preValidationHookHandler = async request => {
+export const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
   const query = request.query as Record<string, unknown>
-  for (const [name, value] of Object.entries(query)) {
+  for (const name in query) {
+    const value = query[name]
     if (typeof value !== 'string') continue
     if (upperCased.has(name)) query[name] = value.trim().toUpperCase()
     else if (name === 'difficulty') query[name] = value.trim().toLowerCase()
   }
+  done()
 }
 
 export const humanMoveSchema = {
@@ -29,7 +31,7 @@ export const humanMoveSchema = {
 } as const
 
 const humanMove: FastifyPluginAsyncTypebox = async fastify => {
-  fastify.get('/human_move', { schema: humanMoveSchema, preValidation: normalizeQuery }, async (request, reply) => {
+  fastify.get('/human_move', { schema: humanMoveSchema, config: { action: true }, preValidation: normalizeQuery }, async (request, reply) => {
     const turn = fastify.engine.playTurn(moveRequestFrom(request.query))
     if (!turn.ok) {
       request.log.info({ code: turn.error.code }, 'impossible board')

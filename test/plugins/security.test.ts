@@ -41,7 +41,16 @@ t.test('rate limit: RATE_LIMIT_MAX a minute per ChatGPT user, else per address; 
   for (let i = 0; i < 3; i++) t.equal((await call({}, '10.0.0.2')).statusCode, 200)
   t.equal((await call({}, '10.0.0.2')).statusCode, 429, 'without the header, the address is the caller')
   t.equal((await call({}, '10.0.0.3')).statusCode, 200)
-  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/health', remoteAddress: '10.0.0.2' })).statusCode, 200, 'pages and health are not limited')
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/health', remoteAddress: '10.0.0.2' })).statusCode, 200, 'pages and health count apart')
+})
+
+t.test('the other routes have their own, ten times larger allowance', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1' })
+  for (let i = 0; i < 10; i++) t.equal((await app.inject({ url: '/health', remoteAddress: '10.0.0.9' })).statusCode, 200)
+  const limited = await app.inject({ url: '/privacy', remoteAddress: '10.0.0.9' })
+  t.equal(limited.statusCode, 429)
+  t.match(limited.json().message, /^Too many calls: at most 10 a minute per client\./)
+  t.equal((await app.inject({ url: MOVE, remoteAddress: '10.0.0.9' })).statusCode, 200, 'the action counter is separate')
 })
 
 t.test('security headers on every answer, including errors', async t => {

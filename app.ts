@@ -18,6 +18,7 @@ import rateLimit from './plugins/external/rate-limit.js'
 import swagger from './plugins/external/swagger.js'
 import underPressure from './plugins/external/under-pressure.js'
 import humanMove from './routes/game/human-move.js'
+import mcp from './routes/game/mcp.js'
 import health from './routes/health.js'
 import openapi from './routes/openapi.js'
 import pages from './routes/pages.js'
@@ -74,6 +75,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(pages)
   await fastify.register(openapi)
   await fastify.register(humanMove)
+  await fastify.register(mcp)
 }
 
 // Not encapsulated: what the app sets up (error handler, hooks, decorators) belongs to the instance

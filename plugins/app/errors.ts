@@ -5,9 +5,9 @@
  */
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyRequest } from 'fastify'
+import type { FastifyError } from 'fastify'
 
-interface AjvError {
+export interface AjvError {
   keyword: string
   instancePath: string
   message: string
@@ -16,11 +16,13 @@ interface AjvError {
 
 const describeValue = (value: unknown): string => value === '' ? 'empty' : JSON.stringify(value)
 
-/** A validation failure in the API's own terms: the parameter, what it must be, what it got. */
-export function validationMessage (error: AjvError, context: string, request: FastifyRequest): string {
+/**
+ * A validation failure in the API's own terms: the parameter, what it must be, what it got.
+ * `input` is what was validated (the query, the body, a tool's arguments); `context` names it.
+ */
+export function validationMessage (error: AjvError, context: string, input: unknown): string {
   const name = error.instancePath.slice(1).replaceAll('/', '.') || String(error.params.missingProperty ?? context)
-  const source = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
-  const got = (source as Record<string, unknown> | undefined)?.[name]
+  const got = (input as Record<string, unknown> | undefined)?.[name]
   const gotText = got === undefined ? '' : ` (got ${describeValue(got)})`
   if (Array.isArray(got)) return `${name} was given ${got.length} times; give it once${gotText}.`
   switch (error.keyword) {
@@ -39,7 +41,9 @@ export function validationMessage (error: AjvError, context: string, request: Fa
 export default fp(async fastify => {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined) {
-      const message = validationMessage(error.validation[0] as AjvError, error.validationContext as string, request)
+      const context = error.validationContext as string
+      const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
+      const message = validationMessage(error.validation[0] as AjvError, context, input)
       request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} See /openapi.json for the parameters.` })
     }

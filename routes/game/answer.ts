@@ -7,6 +7,18 @@ import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from
 
 export type MoveRequest = Omit<TurnRequest, 'random'>
 
+const upperCased = new Set<string>([...positionNames, 'ai_player'])
+
+/** Chat models write marks in either case and with stray spaces: accept them as the original did. */
+export function normalizeMoveInput (input: Record<string, unknown>): void {
+  for (const name in input) {
+    const value = input[name]
+    if (typeof value !== 'string') continue
+    if (upperCased.has(name)) input[name] = value.trim().toUpperCase()
+    else if (name === 'difficulty') input[name] = value.trim().toLowerCase()
+  }
+}
+
 export function moveRequestFrom (query: MoveQuery): MoveRequest {
   return {
     cells: positionNames.map(name => query[name] === undefined || query[name] === '' ? ' ' : query[name]),

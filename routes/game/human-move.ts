@@ -4,20 +4,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preValidationHookHandler } from 'fastify'
-import { moveAnswer, moveRequestFrom, turnErrorAnswer } from './answer.js'
-import { ErrorAnswer, MoveAnswer, MoveQuery, positionNames } from './schema.js'
+import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
+import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
 
-const upperCased = new Set<string>([...positionNames, 'ai_player'])
-
-/** Chat models write marks in either case and with stray spaces: accept them as the original did. */
-export const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
-  const query = request.query as Record<string, unknown>
-  for (const name in query) {
-    const value = query[name]
-    if (typeof value !== 'string') continue
-    if (upperCased.has(name)) query[name] = value.trim().toUpperCase()
-    else if (name === 'difficulty') query[name] = value.trim().toLowerCase()
-  }
+const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
+  normalizeMoveInput(request.query as Record<string, unknown>)
   done()
 }
 

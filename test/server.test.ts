@@ -1,37 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import net from 'node:net'
-import t, { type Test } from 'tap'
-
-const SERVER = new URL('../server.ts', import.meta.url).pathname
-
-async function freePort (): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address() as net.AddressInfo
-  probe.close()
-  return port
-}
-
-interface Running { child: ChildProcess, port: number, output: () => string }
-
-/** Starts server.ts in its own process (with this test's TypeScript loader) and waits until it listens. */
-async function startServer (t: Test, env: Record<string, string> = {}): Promise<Running> {
-  const port = await freePort()
-  const child = spawn(process.execPath, [...process.execArgv, SERVER], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', chunk => { output += chunk })
-  child.stderr?.on('data', chunk => { output += chunk })
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  for (let i = 0; i < 300 && !output.includes('Server listening'); i++) await new Promise(resolve => setTimeout(resolve, 50))
-  return { child, port, output: () => output }
-}
-
-async function exitOf (child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode
-  const [code] = await once(child, 'exit')
-  return code as number | null
-}
+import t from 'tap'
+import { SERVER, exitOf, startServer } from './process-helper.js'
 
 t.test('a bad configuration stops the start with one line and exit status 1', async t => {
   const child = spawn(process.execPath, [...process.execArgv, SERVER], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -60,7 +31,7 @@ t.test('an uncaught error is logged and the server stops with exit status 1', as
 
 t.test('SIGTERM: a request whose headers are still arriving is answered normally, then the process exits 0', async t => {
   const { port, child, output } = await startServer(t)
-  // A keep-alive connection that has already been served once, and a request half sent on another.
+  // A request whose headers are only half sent when the signal comes.
   const socket = net.connect(port, '127.0.0.1')
   await once(socket, 'connect')
   let received = ''

@@ -37,7 +37,7 @@ export default fp(async fastify => {
   })
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { validatorUrl: null, tryItOutEnabled: true, displayOperationId: true, defaultModelsExpandDepth: -1 },
+    uiConfig: { validatorUrl: null, displayOperationId: true, defaultModelsExpandDepth: -1 },
     staticCSP: false
   })
 }, { name: 'swagger', fastify: '5.x', dependencies: ['config'] })

@@ -14,10 +14,15 @@ function StringEnum<const T extends string> (values: readonly T[], options: Reco
 const ROW_NAMES = ['top', 'middle', 'bottom']
 const COLUMN_NAMES = ['left', 'center', 'right']
 
+// The examples make one legal call together (X at 1, O at 5, the player takes 9): tools that
+// try the operation from the document, such as a GPT-import check, can send them as they are.
+const EXAMPLE_CALL: Record<number, string> = { 1: 'X', 5: 'O' }
+
 function positionParameter (position: number) {
   const where = `${ROW_NAMES[Math.floor((position - 1) / 3)]} row, ${COLUMN_NAMES[(position - 1) % 3]} column`
   return Type.Optional(StringEnum(['X', 'O', ''], {
-    description: `Cell ${position} (${where}): X, O, or empty/omitted when free. Copy it from the last answer's positions.`
+    description: `Cell ${position} (${where}): X, O, or empty/omitted when free. Copy it from the last answer's positions.`,
+    ...(position in EXAMPLE_CALL ? { examples: [EXAMPLE_CALL[position]] } : {})
   }))
 }
 
@@ -31,14 +36,17 @@ export const MoveQuery = Type.Object({
   human_position: Type.Optional(Type.Integer({
     minimum: 1,
     maximum: 9,
+    examples: [9],
     description: 'The free cell (1-9) the person just chose. Send the board from the last answer unchanged and put the new move here: the service places it, then plays. Omit it when the board already holds the move, or when the AI opens.'
   })),
   ai_player: Type.Optional(StringEnum(['X', 'O'], {
     default: 'O',
+    examples: ['O'],
     description: "The AI's mark. O (default): the person is X and moves first. X: the AI moves first; send an empty board to let it open."
   })),
   difficulty: Type.Optional(StringEnum(['easy', 'medium', 'hard'], {
     default: 'hard',
+    examples: ['hard'],
     description: 'hard (default): perfect play, never loses. medium: always takes a win or blocks one, otherwise half the time a random move. easy: random moves.'
   }))
 }, { additionalProperties: false })

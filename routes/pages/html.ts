@@ -10,7 +10,7 @@ let copyId = 0
 export function copyable (value: string, multiline = false): string {
   const id = `copy-${++copyId}`
   const field = multiline
-    ? `<textarea id="${id}" readonly rows="${value.split('\n').length + 1}">${escapeHtml(value)}</textarea>`
+    ? `<textarea id="${id}" readonly rows="${Math.ceil(value.length / 70) + value.split('\n').length}">${escapeHtml(value)}</textarea>`
     : `<input id="${id}" readonly value="${escapeHtml(value)}">`
   return `<div class="copy">${field}<button type="button" data-copy="${id}">Copy</button></div>`
 }
@@ -31,6 +31,7 @@ export function page (title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>

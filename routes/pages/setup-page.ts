@@ -22,6 +22,8 @@ export function setupPage (base: string, protectedByKey: boolean): string {
   return page('Tic-tac-toe GPT action: setup', `
 <h1>Tic-tac-toe opponent: create the GPT</h1>
 <p>This service plays perfect tic-tac-toe as a GPT action. In the GPT editor, open <b>Configure</b>, then <b>Create new action</b>, and fill in the steps below.</p>
+<p>First, from a clone of this service's repository, check what the editor will say of this deployment:</p>
+${copyable(`npm run check:gpt -- ${base}`)}
 <h2>1. Import the schema</h2>
 <p>Click <b>Import from URL</b> and paste:</p>
 ${copyable(`${base}/openapi.json`)}
@@ -34,6 +36,9 @@ ${copyable(`${base}/privacy`)}
 ${copyable(GPT_INSTRUCTIONS, true)}
 <h2>5. Conversation starters</h2>
 ${CONVERSATION_STARTERS.map(starter => copyable(starter)).join('\n')}
+<h2>Other clients: MCP</h2>
+<p>ChatGPT apps and connectors, Claude and other MCP clients can use the same game as the tool <code>play_move</code> of the remote MCP server (Streamable HTTP) at:</p>
+${copyable(`${base}/mcp`)}
 <h2>Try it</h2>
 <p>Play a move from the browser in the <a href="/docs">API docs</a>, or read the document as <a href="/openapi.yaml">YAML</a>. Service: <code>${escapeHtml(base)}</code>.</p>
 `)

@@ -1,0 +1,112 @@
+/**
+ * npm run check:gpt -- <url> [--key <API key>]
+ *
+ * What the GPT editor would say of a deployment, before its URL is pasted there: fetches
+ * <url>/openapi.json, reports rule by rule what the editor would reject or silently drop (the same
+ * rules the unit tests apply), validates the document with an independent OpenAPI 3.1 validator,
+ * then calls each action once with the document's example values and checks the answer against
+ * the schema the document publishes. Exit status 1 when anything would fail.
+ *
+ * Against a local server (http://localhost or 127.0.0.1) the https and public-host problems are
+ * shown as notes only: the deployed URL must be https, but a local try cannot be.
+ */
+import { pathToFileURL } from 'node:url'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { checkGptRules, operationsOf } from './gpt-rules.js'
+import { DocumentContract } from './openapi-contract.js'
+
+type Json = Record<string, unknown>
+
+export interface CheckResult { ok: boolean, lines: string[] }
+
+const isLocal = (url: string): boolean => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(url)
+const LOCAL_ONLY = /is not https|has a port|is not a public host name/
+
+function exampleOf (parameter: Json): unknown {
+  const schema = parameter.schema as Json | undefined
+  return parameter.example ?? (schema?.examples as unknown[] | undefined)?.[0] ?? schema?.example
+}
+
+export async function checkGpt (target: string, apiKey?: string): Promise<CheckResult> {
+  const lines: string[] = []
+  let failures = 0
+  const fail = (line: string): void => { failures++; lines.push(line) }
+  const base = target.replace(/\/openapi\.json$/, '').replace(/\/+$/, '')
+  const documentUrl = `${base}/openapi.json`
+  lines.push(`checking ${documentUrl}`)
+
+  let document: Json
+  try {
+    const res = await fetch(documentUrl, { headers: { accept: 'application/json' } })
+    if (!res.ok) throw new Error(`HTTP ${res.status}`)
+    document = await res.json() as Json
+  } catch (error) {
+    fail(`✗ could not fetch the document: ${(error as Error).message}`)
+    return { ok: false, lines }
+  }
+
+  const local = isLocal(base)
+  for (const { rule, problems } of checkGptRules(document)) {
+    const notes = local ? problems.filter(p => LOCAL_ONLY.test(p)) : []
+    const errors = problems.filter(p => !notes.includes(p))
+    if (errors.length === 0) lines.push(`✓ ${rule}`)
+    else fail(`✗ ${rule}`)
+    for (const problem of errors) lines.push(`    - ${problem}`)
+    for (const note of notes) lines.push(`    note (local try): ${note}`)
+  }
+
+  const validation = await new Validator().validate(structuredClone(document))
+  if (validation.valid) lines.push('✓ a valid OpenAPI 3.1 document (independent validator)')
+  else {
+    fail('✗ a valid OpenAPI 3.1 document (independent validator)')
+    for (const error of [validation.errors].flat().slice(0, 5)) lines.push(`    - ${JSON.stringify(error)}`)
+  }
+
+  const contract = new DocumentContract(document)
+  for (const { method, path, operation } of operationsOf(document)) {
+    const name = String(operation.operationId ?? `${method.toUpperCase()} ${path}`)
+    if (method !== 'get') {
+      lines.push(`- ${name}: not called (only GET actions are tried, as they change nothing)`)
+      continue
+    }
+    const query = new URLSearchParams()
+    for (const parameter of (operation.parameters ?? []) as Json[]) {
+      const example = exampleOf(parameter)
+      if (parameter.in === 'query' && example !== undefined) query.set(String(parameter.name), String(example))
+    }
+    const url = `${base}${path}${query.size > 0 ? `?${query}` : ''}`
+    const started = performance.now()
+    try {
+      const res = await fetch(url, { headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` } })
+      const ms = Math.round(performance.now() - started)
+      const body: unknown = await res.json()
+      const problems = contract.checkResponse(path, method, res.status, res.headers.get('content-type') ?? '', body)
+      if (res.status >= 400) fail(`✗ ${name}: ${res.status} in ${ms} ms: ${String((body as Json).message ?? '')}`)
+      else if (problems.length > 0) fail(`✗ ${name}: ${res.status} in ${ms} ms, but the answer does not match the published schema`)
+      else lines.push(`✓ ${name}: ${res.status} in ${ms} ms, the answer matches the published schema`)
+      for (const problem of problems) lines.push(`    - ${problem}`)
+    } catch (error) {
+      fail(`✗ ${name}: the call failed: ${(error as Error).message}`)
+    }
+  }
+
+  lines.push(failures === 0
+    ? 'result: the GPT editor should accept this document as it is'
+    : `result: ${failures} check${failures === 1 ? '' : 's'} failed: fix them before importing into the GPT editor`)
+  return { ok: failures === 0, lines }
+}
+
+// The command line (test/e2e/check-gpt.e2e.ts runs it as a builder would).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2)
+  const keyAt = args.indexOf('--key')
+  const apiKey = keyAt === -1 ? process.env.API_KEY : args[keyAt + 1]
+  const target = args.find((arg, i) => !arg.startsWith('--') && (keyAt === -1 || i !== keyAt + 1))
+  if (target === undefined) {
+    console.error('usage: npm run check:gpt -- <https://your.host> [--key <API key>]')
+    process.exit(2)
+  }
+  const { ok, lines } = await checkGpt(target, apiKey)
+  console.log(lines.join('\n'))
+  process.exit(ok ? 0 : 1)
+}

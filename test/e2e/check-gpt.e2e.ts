@@ -1,0 +1,79 @@
+/**
+ * `npm run check:gpt` as a builder runs it: against the real local server it passes; against a
+ * deliberately broken document it names each broken rule and exits non-zero.
+ */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import Fastify from 'fastify'
+import t from 'tap'
+import { startServer } from '../process-helper.js'
+
+const CHECK = new URL('../../scripts/check-gpt.ts', import.meta.url).pathname
+/** Runs the command without blocking this process (it may be serving the document being checked). */
+async function run (...args: string[]): Promise<{ status: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [...process.execArgv, CHECK, ...args])
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += chunk })
+  child.stderr.on('data', chunk => { stderr += chunk })
+  const [status] = await once(child, 'exit')
+  return { status: status as number | null, stdout, stderr }
+}
+
+t.test('against the local server: every rule holds and the action answers to its schema', async t => {
+  const server = await startServer(t)
+  const result = await run(server.url)
+  t.equal(result.status, 0, result.stdout + result.stderr)
+  t.match(result.stdout, '✓ humanMove: 200 in ')
+  t.match(result.stdout, 'result: the GPT editor should accept this document as it is')
+  t.notMatch(result.stdout, '✗')
+})
+
+t.test('with API_KEY, the call is made with --key', async t => {
+  const server = await startServer(t, { API_KEY: 'a-very-secret-key-123' })
+  t.equal((await run(server.url, '--key', 'a-very-secret-key-123')).status, 0)
+  const without = await run(server.url)
+  t.equal(without.status, 1)
+  t.match(without.stdout, '✗ humanMove: 401 in ')
+})
+
+t.test('against a broken document: each broken rule is named, exit status 1', async t => {
+  const broken = Fastify()
+  broken.get('/openapi.json', async () => ({
+    openapi: '3.0.3',
+    info: { title: 'broken', version: '1' },
+    servers: [{ url: 'http://Game.Example.com:8080' }, { url: 'https://b.example.com' }],
+    paths: {
+      '/move': {
+        get: {
+          summary: 's'.repeat(350),
+          parameters: [{ name: 'x-user', in: 'header', schema: { type: 'string' } }],
+          responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } }
+        }
+      }
+    }
+  }))
+  broken.get('/move', async () => ({ anything: true }))
+  const address = await broken.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => broken.close())
+  const result = await run(address)
+  t.equal(result.status, 1)
+  for (const line of [
+    '✗ OpenAPI version 3.1.0 or 3.1.1',
+    '✗ exactly one https server on the root origin',
+    '    - servers has 2 entries; the editor keeps only one, so give exactly one',
+    '✗ every operation has a unique operationId',
+    '✗ x-openai-isConsequential is set on every operation',
+    '✗ summary and description within 300 characters',
+    '✗ no header or cookie parameters',
+    '✗ object schemas have explicit properties, no maps, no circular $ref',
+    '✓ no HEAD operations'
+  ]) t.match(result.stdout, line)
+  t.match(result.stdout, /result: \d+ checks failed/)
+})
+
+t.test('a URL with nothing there fails clearly', async t => {
+  const result = await run('http://127.0.0.1:9')
+  t.equal(result.status, 1)
+  t.match(result.stdout, '✗ could not fetch the document')
+})

@@ -1,0 +1,38 @@
+/** Runs server.ts in a process of its own, as in production, for tests that need a real listener. */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import net from 'node:net'
+import type { Test } from 'tap'
+
+export const SERVER = new URL('../server.ts', import.meta.url).pathname
+
+export async function freePort (): Promise<number> {
+  const probe = net.createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address() as net.AddressInfo
+  probe.close()
+  return port
+}
+
+export interface Running { child: ChildProcess, port: number, url: string, output: () => string }
+
+/** Starts server.ts (with this test's TypeScript loader) and waits until it listens. */
+export async function startServer (t: Test, env: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...process.execArgv, SERVER], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout?.on('data', chunk => { output += chunk })
+  child.stderr?.on('data', chunk => { output += chunk })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  for (let i = 0; i < 600 && !output.includes('Server listening'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  return { child, port, url: `http://127.0.0.1:${port}`, output: () => output }
+}
+
+export async function exitOf (child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode
+  const [code] = await once(child, 'exit')
+  return code as number | null
+}

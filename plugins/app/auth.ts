@@ -14,14 +14,15 @@ export default fp(async fastify => {
   const key = fastify.config.API_KEY
   if (key === undefined) return
   const expected = digest(key)
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!isAction(request)) return
+  // A callback hook, not an async one: it runs on every request, and most of them are let through.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isAction(request)) return done()
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
-    if (match !== null && timingSafeEqual(digest(match[1]), expected)) return
+    if (match !== null && timingSafeEqual(digest(match[1]), expected)) return done()
     reply.header('www-authenticate', 'Bearer realm="tic-tac-toe"')
     const message = match === null
       ? 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).'
       : 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
-    throw Object.assign(new Error(message), { statusCode: 401 })
+    done(Object.assign(new Error(message), { statusCode: 401 }))
   })
 }, { name: 'auth', fastify: '5.x', dependencies: ['config', 'rate-limit'] })

@@ -4,6 +4,7 @@
  * the docs never uses up a player's moves. ChatGPT's calls come from a few shared OpenAI addresses,
  * so the caller is the `openai-ephemeral-user-id` header when sent, else the client address.
  * Every route goes through the same hook; only its counter and allowance differ.
+ * (Numbers, not functions, for the allowances: @fastify/rate-limit awaits a function on every call.)
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
@@ -22,14 +23,18 @@ export const isAction = (request: FastifyRequest): boolean => request.routeOptio
 
 export function callerKey (request: FastifyRequest): string {
   const user = request.headers['openai-ephemeral-user-id']
-  const caller = typeof user === 'string' && user !== '' ? `user:${user.slice(0, 200)}` : `ip:${request.ip}`
-  return `${isAction(request) ? 'action' : 'open'}:${caller}`
+  return typeof user === 'string' && user !== '' ? `user:${user.slice(0, 200)}` : `ip:${request.ip}`
 }
 
 export default fp(async fastify => {
   const max = fastify.config.RATE_LIMIT_MAX
+  // An action gets its own counter (a route-level limit is a store of its own) with the players'
+  // allowance; every other route, including those other plugins add, shares the larger one.
+  fastify.addHook('onRoute', route => {
+    if (route.config?.action === true) route.config = { ...route.config, rateLimit: { max } }
+  })
   await fastify.register(rateLimit, {
-    max: request => isAction(request) ? max : max * OPEN_ROUTES_FACTOR,
+    max: max * OPEN_ROUTES_FACTOR,
     timeWindow: 60_000,
     keyGenerator: callerKey,
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and

@@ -36,7 +36,7 @@ export interface AppOptions {
 export function serverOptions (config: Config, logStream?: DestinationStream): FastifyServerOptions {
   const pretty = logStream === undefined && process.stdout.isTTY === true
   // Asynchronous stdout: lines written while a write is pending go out together in one system call
-  // (a synchronous write per request costs as much as sending the answer). Flushed at exit.
+  // instead of one call per line. Flushed at exit.
   const stream = logStream ?? (pretty ? undefined : destination({ dest: 1, sync: false }))
   return {
     logger: {

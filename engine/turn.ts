@@ -21,7 +21,6 @@ export interface TurnRequest {
   difficulty: Difficulty
   /** The person's move (1-9) to place before the opponent plays, if the board does not hold it yet. */
   humanPosition?: number
-  random?: RandomSource
 }
 
 export interface TurnResult {
@@ -48,8 +47,9 @@ function finishedMessage (position: Position): string {
   return position.winner === null ? 'the game is a draw' : `${position.winner} has already won`
 }
 
-export function playTurn (request: TurnRequest): Turn {
-  const { aiPlayer, difficulty, humanPosition, random = Math.random } = request
+/** Plays one turn; `random` drives the easy and medium difficulties (inject a seeded one to replay). */
+export function playTurn (request: TurnRequest, random: RandomSource = Math.random): Turn {
+  const { aiPlayer, difficulty, humanPosition } = request
   const human = opponentOf(aiPlayer)
   const given = analyzePosition(request.cells)
   if (!given.ok) return given

@@ -3,8 +3,7 @@
  * shared by every door into the game (GET /human_move, the MCP tool).
  */
 import fp from 'fastify-plugin'
-import { type RandomSource, type Turn, playTurn, solveAll } from '../../engine/index.js'
-import type { MoveRequest } from '../../routes/game/answer.js'
+import { type RandomSource, type Turn, type TurnRequest, playTurn, solveAll } from '../../engine/index.js'
 
 export interface EngineOptions {
   /** Injected in tests so the random difficulties can be replayed. */
@@ -13,11 +12,11 @@ export interface EngineOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    engine: { playTurn: (request: MoveRequest) => Turn }
+    engine: { playTurn: (request: TurnRequest) => Turn }
   }
 }
 
 export default fp<EngineOptions>(async (fastify, { random = Math.random }) => {
   solveAll()
-  fastify.decorate('engine', { playTurn: (request: MoveRequest) => playTurn({ ...request, random }) })
+  fastify.decorate('engine', { playTurn: (request: TurnRequest) => playTurn(request, random) })
 }, { name: 'engine', fastify: '5.x' })

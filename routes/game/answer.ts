@@ -5,8 +5,6 @@
 import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
 import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from './schema.js'
 
-export type MoveRequest = Omit<TurnRequest, 'random'>
-
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
 
 /** Chat models write marks in either case and with stray spaces: accept them as the original did. */
@@ -19,9 +17,11 @@ export function normalizeMoveInput (input: Record<string, unknown>): void {
   }
 }
 
-export function moveRequestFrom (query: MoveQuery): MoveRequest {
+export function moveRequestFrom (query: MoveQuery): TurnRequest {
   return {
-    cells: positionNames.map(name => query[name] === undefined || query[name] === '' ? ' ' : query[name]),
+    // The engine's own constants rather than the query's copies of them: the engine compares cells
+    // many times a turn, and identical strings compare at once.
+    cells: positionNames.map(name => query[name] === 'X' ? 'X' : query[name] === 'O' ? 'O' : ' '),
     aiPlayer: query.ai_player ?? 'O',
     difficulty: query.difficulty ?? 'hard',
     humanPosition: query.human_position

@@ -47,7 +47,7 @@ t.test('a seeded game is the same twice', async t => {
     for (;;) {
       const free = board.flatMap((c, i) => c === ' ' ? [i + 1] : [])
       const human = free[Math.floor(random() * free.length)]
-      const result = playTurn({ cells: board, aiPlayer: ai, difficulty: 'easy', humanPosition: human, random })
+      const result = playTurn({ cells: board, aiPlayer: ai, difficulty: 'easy', humanPosition: human }, random)
       if (!result.ok) throw new Error(result.error.message)
       moves.push(human)
       if (result.turn.move !== null) moves.push(result.turn.move)

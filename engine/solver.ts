@@ -91,11 +91,3 @@ export function scoreOfMove (board: Board, cell: number): number {
   if (emptyCells(next).length === 0) return 0
   return fromReply(values[boardKey(next)])
 }
-
-/** Every legal move with its score, best first (ties in preference order). */
-export function scoredMoves (board: Board): Array<{ cell: number, score: number }> {
-  return PREFERENCE
-    .filter(cell => board[cell] === ' ')
-    .map(cell => ({ cell, score: scoreOfMove(board, cell) }))
-    .sort((a, b) => b.score - a.score)
-}

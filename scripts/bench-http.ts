@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import { reachablePositions } from '../engine/index.js'
+import { positionsOf } from '../routes/game/answer.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -75,7 +76,7 @@ async function measure (targets: Array<{ name: string, port: number, paths: stri
 
 const movePaths = reachablePositions()
   .filter(p => p.turn === 'O')
-  .map(p => `/human_move?${new URLSearchParams(p.board.flatMap((cell, i) => cell === ' ' ? [] : [[`position_${i + 1}`, cell] as [string, string]]))}`)
+  .map(p => `/human_move?${new URLSearchParams(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== ''))}`)
 
 const hello = await startServer('scripts/hello-server.js', 39201)
 const service = await startServer('server.js', 39202, { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1' })

@@ -53,6 +53,11 @@ function outcome (position: Position): string {
   return `It is ${position.turn}'s turn.`
 }
 
+/** The board as the nine query parameters, empty cells as "" (the form the next call takes). */
+export function positionsOf (board: Board): MoveAnswer['positions'] {
+  return Object.fromEntries(positionNames.map((name, i) => [name, board[i].trim()])) as MoveAnswer['positions']
+}
+
 function rows (board: Board): MoveAnswer['board'] {
   return [board.slice(0, 3), board.slice(3, 6), board.slice(6, 9)]
 }
@@ -87,7 +92,7 @@ function buildAnswer (result: TurnResult): MoveAnswer {
     message,
     next_player: position.turn as Mark | null,
     winning_line: position.winningLine === null ? null : [...position.winningLine],
-    positions: Object.fromEntries(positionNames.map((name, i) => [name, position.board[i].trim()])) as MoveAnswer['positions'],
+    positions: positionsOf(position.board),
     board_text: boardText(position.board)
   }
 }

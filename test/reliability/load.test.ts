@@ -1,12 +1,13 @@
 import autocannon from 'autocannon'
 import t from 'tap'
 import { reachablePositions } from '../../engine/index.js'
+import { positionsOf } from '../../routes/game/answer.js'
 import { buildApp } from '../helper.js'
 
 // Real positions where it is O's turn: each is a valid call of the original GPT.
 const paths = reachablePositions()
   .filter(p => p.turn === 'O')
-  .map(p => `/human_move?${new URLSearchParams(p.board.flatMap((cell, i) => cell === ' ' ? [] : [[`position_${i + 1}`, cell] as [string, string]]))}`)
+  .map(p => `/human_move?${new URLSearchParams(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== ''))}`)
 
 t.test('a short load run: zero errors, zero non-2xx on valid calls', async t => {
   const app = await buildApp(t, { RATE_LIMIT_MAX: '1000000' })

@@ -116,3 +116,8 @@ function analyzeBoard (board: Board): Analysis {
     }
   }
 }
+
+/** The state of a board reached by legal moves from a legal board, which is always legal. */
+export function legalPosition (board: Board): Position {
+  return (analyzePosition(board) as Extract<Analysis, { ok: true }>).position
+}

@@ -3,13 +3,7 @@
  * count of possible games. Used to prove the engine (tests) and to measure it (benchmark).
  */
 import { type Board, EMPTY_BOARD, boardKey, emptyCells, place } from './board.js'
-import { type Position, analyzePosition } from './rules.js'
-
-function positionOf (board: Board): Position {
-  const analysis = analyzePosition(board)
-  // Boards reached by legal moves from the empty board are always legal.
-  return (analysis as Extract<typeof analysis, { ok: true }>).position
-}
+import { type Position, legalPosition } from './rules.js'
 
 /** Every position reachable in a real game (each once), the empty board first. */
 export function reachablePositions (): Position[] {
@@ -19,7 +13,7 @@ export function reachablePositions (): Position[] {
     const key = boardKey(board)
     if (seen.has(key)) return
     seen.add(key)
-    const position = positionOf(board)
+    const position = legalPosition(board)
     positions.push(position)
     if (position.turn === null) return
     for (const cell of emptyCells(board)) visit(place(board, cell, position.turn))
@@ -39,7 +33,7 @@ export interface GameCounts {
 export function countGames (): GameCounts {
   const counts: GameCounts = { games: 0, xWins: 0, oWins: 0, draws: 0 }
   const play = (board: Board): void => {
-    const position = positionOf(board)
+    const position = legalPosition(board)
     if (position.turn === null) {
       counts.games++
       if (position.winner === 'X') counts.xWins++

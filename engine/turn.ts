@@ -5,7 +5,7 @@
 import { type Mark, emptyCells, opponentOf, place } from './board.js'
 import { type Explanation, explainMove } from './explain.js'
 import { type Difficulty, type RandomSource, chooseMove } from './policies.js'
-import { type Position, type PositionError, analyzePosition } from './rules.js'
+import { type Position, type PositionError, analyzePosition, legalPosition } from './rules.js'
 
 export type TurnErrorCode = PositionError['code'] | 'game_over' | 'cell_taken' | 'not_human_turn' | 'not_ai_turn'
 
@@ -66,9 +66,7 @@ export function playTurn (request: TurnRequest, random: RandomSource = Math.rand
       const free = emptyCells(position.board).map(cell => cell + 1).join(', ')
       return fail('cell_taken', `Position ${humanPosition} is already taken by ${position.board[humanPosition - 1]}; the free positions are ${free}.`)
     }
-    const after = analyzePosition(place(position.board, humanPosition - 1, human))
-    // A legal move on a legal, unfinished board always gives a legal board.
-    position = (after as Extract<typeof after, { ok: true }>).position
+    position = legalPosition(place(position.board, humanPosition - 1, human))
   }
 
   if (position.finished) return { ok: true, turn: { move: null, explanation: null, position } }
@@ -78,9 +76,8 @@ export function playTurn (request: TurnRequest, random: RandomSource = Math.rand
 
   const cell = chooseMove(position.board, aiPlayer, difficulty, random)
   const explanation = explainMove(position.board, cell, aiPlayer)
-  const after = analyzePosition(place(position.board, cell, aiPlayer))
   return {
     ok: true,
-    turn: { move: cell + 1, explanation, position: (after as Extract<typeof after, { ok: true }>).position }
+    turn: { move: cell + 1, explanation, position: legalPosition(place(position.board, cell, aiPlayer)) }
   }
 }

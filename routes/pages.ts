@@ -14,7 +14,7 @@ const wantsJson = (request: FastifyRequest): boolean => request.accepts().type([
 export default async function pages (fastify: FastifyInstance): Promise<void> {
   const { config } = fastify
 
-  fastify.get('/', { schema: { hide: true } }, async (request, reply) => {
+  fastify.get('/', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {
     const base = publicUrl(request)
     if (wantsJson(request)) {
       return {
@@ -28,7 +28,7 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(setupPage(base, config.API_KEY !== undefined))
   })
 
-  fastify.get('/privacy', { schema: { hide: true } }, async (request, reply) => {
+  fastify.get('/privacy', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {
     const contact = config.CONTACT ?? `the operator of ${new URL(publicUrl(request)).host}`
     if (wantsJson(request)) return privacyPolicy(contact)
     return reply.type('text/html; charset=utf-8').send(privacyPage(contact))

@@ -42,33 +42,44 @@ function rssMb (child: ChildProcess): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
-interface Figures { name: string, rps: number, p50: number, p99: number, errors: number, non2xx: number }
+/** CPU time (user + system) a process has used, in seconds (Linux counts it in 1/100 s ticks). */
+function cpuSeconds (child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
-async function measureOnce (name: string, port: number, paths: string[]): Promise<Figures> {
+/** cpuUs: the server's CPU time per request, which does not depend on whether the loader kept up. */
+interface Figures { name: string, rps: number, p50: number, p99: number, cpuUs: number, errors: number, non2xx: number }
+
+async function measureOnce (name: string, server: Server, paths: string[]): Promise<Figures> {
+  const { port } = server
   // A static list: autocannon encodes each request once, so the loader's cost does not depend on the target.
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     requests: paths.map(path => ({ method: 'GET', path }))
   }
+  const cpuBefore = cpuSeconds(server.child)
   const result = await autocannon({ ...options, duration: DURATION_S })
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+  const cpuUs = (cpuSeconds(server.child) - cpuBefore) * 1e6 / result.requests.total
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, errors: result.errors + result.timeouts, non2xx: result.non2xx }
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 /** Each target in turn, ROUNDS times; medians per target, errors summed. */
-async function measure (targets: Array<{ name: string, port: number, paths: string[] }>): Promise<Figures[]> {
-  for (const { name, port, paths } of targets) await measureOnce(name, port, paths.slice(0, 200)) // warm-up: JIT, connections
+async function measure (targets: Array<{ name: string, server: Server, paths: string[] }>): Promise<Figures[]> {
+  for (const { name, server, paths } of targets) await measureOnce(name, server, paths.slice(0, 200)) // warm-up: JIT, connections
   const rounds: Figures[][] = targets.map(() => [])
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, { name, port, paths }] of targets.entries()) rounds[i].push(await measureOnce(name, port, paths))
+    for (const [i, { name, server, paths }] of targets.entries()) rounds[i].push(await measureOnce(name, server, paths))
   }
   return rounds.map(figures => ({
     name: figures[0].name,
     rps: median(figures.map(f => f.rps)),
     p50: median(figures.map(f => f.p50)),
     p99: median(figures.map(f => f.p99)),
+    cpuUs: median(figures.map(f => f.cpuUs)),
     errors: figures.reduce((sum, f) => sum + f.errors, 0),
     non2xx: figures.reduce((sum, f) => sum + f.non2xx, 0)
   }))
@@ -83,9 +94,9 @@ const service = await startServer('server.js', 39202, { RATE_LIMIT_MAX: '1000000
 const rssIdle = rssMb(service.child)
 
 const results = await measure([
-  { name: 'bare Fastify hello-world', port: hello.port, paths: ['/'] },
-  { name: 'service GET /health', port: service.port, paths: ['/health'] },
-  { name: `service GET /human_move (${movePaths.length} positions)`, port: service.port, paths: movePaths }
+  { name: 'bare Fastify hello-world', server: hello, paths: ['/'] },
+  { name: 'service GET /health', server: service, paths: ['/health'] },
+  { name: `service GET /human_move (${movePaths.length} positions)`, server: service, paths: movePaths }
 ])
 const rssLoaded = rssMb(service.child)
 hello.child.kill('SIGTERM')
@@ -95,12 +106,15 @@ const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
 console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
 console.log(`load: ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION_S} s per target, taking turns, after a warm-up; medians shown; the service logs one line per request (to /dev/null)`)
 console.log('')
-console.log('| target | requests/s | p50 ms | p99 ms | errors | non-2xx |')
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |')
-for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`)
+console.log('| target | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx |')
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
 const [bare, health, move] = results
 console.log('')
 console.log(`/human_move / /health: ${(move.rps / health.rps).toFixed(2)} (target >= 0.85)`)
 console.log(`/health / bare Fastify: ${(health.rps / bare.rps).toFixed(2)} (target >= 0.70)`)
+// A single loader process can be the limit for the bare server (its CPU then stays under 100%):
+// the CPU time per request compares the servers' own costs whatever the loader managed.
+console.log(`by server CPU per request: /human_move / /health ${(health.cpuUs / move.cpuUs).toFixed(2)}, /health / bare ${(bare.cpuUs / health.cpuUs).toFixed(2)}`)
 console.log(`start-up to first answer: service ${service.startupMs.toFixed(0)} ms, bare Fastify ${hello.startupMs.toFixed(0)} ms`)
 console.log(`service resident memory: ${rssIdle.toFixed(0)} MB idle, ${rssLoaded.toFixed(0)} MB after the load`)

@@ -17,6 +17,9 @@ declare module 'fastify' {
 
 export const BEARER_SCHEME = 'bearerAuth'
 
+/** Where Swagger UI lives (its page, scripts and styles). */
+export const DOCS_PREFIX = '/docs'
+
 export default fp(async fastify => {
   const protectedByKey = fastify.config.API_KEY !== undefined
   await fastify.register(swagger, {
@@ -36,7 +39,7 @@ export default fp(async fastify => {
     }
   })
   await fastify.register(swaggerUi, {
-    routePrefix: '/docs',
+    routePrefix: DOCS_PREFIX,
     uiConfig: { validatorUrl: null, displayOperationId: true, defaultModelsExpandDepth: -1 },
     staticCSP: false
   })

@@ -64,13 +64,15 @@ t.test('the privacy contact: a URL is a link, nothing set names the operator of 
   t.match((await plain.inject('/privacy')).body, '<p>Jo &lt;the team&gt;</p>', 'escaped')
 })
 
-t.test('the copy script is served as a file the CSP allows', async t => {
+t.test('the copy script is served as a file the CSP of the pages allows', async t => {
   const app = await buildApp(t)
   const res = await app.inject('/assets/copy.js')
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], 'text/javascript')
   t.match(res.body, 'data-copy')
-  t.match(res.headers['content-security-policy'], "script-src 'self'")
+  t.equal(res.headers['cache-control'], 'public, max-age=3600', 'a file that changes only with a release')
+  t.match((await app.inject('/')).body, '<script src="/assets/copy.js"')
+  t.match((await app.inject('/')).headers['content-security-policy'], "script-src 'self'")
 })
 
 t.test('GET /health', async t => {

@@ -28,6 +28,7 @@ async function startServer (script: string, port: number, env: Record<string, st
     ? spawn('taskset', ['-c', '0', ...args], { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
     : spawn(args[0], args.slice(1), { env: { ...process.env, PORT: String(port), ...env }, stdio: 'ignore' })
   for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with status ${child.exitCode} before answering (is port ${port} free?)`)
     try {
       const res = await fetch(`http://127.0.0.1:${port}/${script.includes('hello') ? '' : 'health'}`)
       if (res.ok) break

@@ -12,8 +12,8 @@
  * The document-only headers (Referrer-Policy, Origin-Agent-Cluster, Cross-Origin-Opener-Policy,
  * X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-Policies, X-XSS-Protection)
  * tell a browser how to treat a page; on JSON they do nothing, and each header costs every answer
- * time in Node's header writing (measured: the twelve document headers took about a third of
- * a bare Fastify request's instructions on top of it).
+ * time in Node's header writing (counted with callgrind: helmet's twelve headers added about 35,000
+ * instructions to a bare Fastify request of 61,000).
  *
  * The headers are the same for every answer of a kind (no nonces), so helmet computes them once at
  * boot and hooks copy them onto each reply; @fastify/helmet instead rebuilds helmet's middleware and

@@ -77,8 +77,10 @@ export default fp(async fastify => {
   // For every answer, not-found ones included (a route-level hook would miss those).
   fastify.addHook('onRequest', addHeaders({ ...securityHeaders(API_OPTIONS), 'cache-control': 'no-store' }))
   const forDocuments = addHeaders(securityHeaders(DOCUMENT_OPTIONS))
+  // Swagger UI's routes come from its plugin, which takes no route config: they are known by prefix.
+  const isDocs = (url: string): boolean => url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)
   fastify.addHook('onRoute', route => {
-    if (route.config?.html !== true && !route.url.startsWith(DOCS_PREFIX)) return
+    if (route.config?.html !== true && !isDocs(route.url)) return
     route.onRequest = [...[route.onRequest ?? []].flat(), forDocuments]
   })
 }, { name: 'helmet', fastify: '5.x' })

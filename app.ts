@@ -3,10 +3,13 @@
  * the very same options through `serverOptions`.
  */
 import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import autoload from '@fastify/autoload'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { type DestinationStream, destination } from 'pino'
 import type { RandomSource } from './engine/index.js'
+import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
@@ -17,11 +20,6 @@ import helmet from './plugins/external/helmet.js'
 import rateLimit from './plugins/external/rate-limit.js'
 import swagger from './plugins/external/swagger.js'
 import underPressure from './plugins/external/under-pressure.js'
-import humanMove from './routes/game/human-move.js'
-import mcp from './routes/game/mcp.js'
-import health from './routes/health.js'
-import openapi from './routes/openapi.js'
-import pages from './routes/pages.js'
 
 export interface AppOptions {
   config: Config
@@ -64,6 +62,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(helmet)
   await fastify.register(accepts)
   await fastify.register(errors)
+  await fastify.register(actions)
   // Every route, /health included, goes through the same hooks: the rate limit counts the actions
   // apart, and the API key is asked only of the actions (routes with `config: { action: true }`).
   await fastify.register(rateLimit)
@@ -71,11 +70,9 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)
 
-  await fastify.register(health)
-  await fastify.register(pages)
-  await fastify.register(openapi)
-  await fastify.register(humanMove)
-  await fastify.register(mcp)
+  // Each folder of routes/ is a plugin of its own (its index file): adding an action is adding a
+  // folder. Folder names are not URL prefixes; each route says its own path.
+  await fastify.register(autoload, { dir: fileURLToPath(new URL('routes', import.meta.url)), dirNameRoutePrefix: false })
 }
 
 // Not encapsulated: what the app sets up (error handler, hooks, decorators) belongs to the instance

@@ -7,6 +7,13 @@ import { type Static, Type } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { Value } from '@sinclair/typebox/value'
 
+// Host names (an IPv6 address in brackets) and origins, comma-separated: checked here so a typo
+// stops the start instead of silently letting nobody in.
+const HOST_NAME = String.raw`(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])`
+const HOST_LIST = String.raw`^\s*${HOST_NAME}\s*(?:,\s*${HOST_NAME}\s*)*$`
+const ORIGIN = String.raw`https?://${HOST_NAME}(?::[0-9]+)?`
+const ORIGIN_LIST = String.raw`^\s*${ORIGIN}\s*(?:,\s*${ORIGIN}\s*)*$`
+
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'an integer from 1 to 65535' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'an address to listen on, such as 0.0.0.0' }),
@@ -16,7 +23,9 @@ export const ConfigSchema = Type.Object({
   CONTACT: Type.Optional(Type.String({ minLength: 3, description: 'an e-mail address or URL shown on the privacy page' })),
   API_KEY: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (calls per caller per minute)' }),
-  TRUST_PROXY: Type.Boolean({ default: false, description: 'true or false' })
+  TRUST_PROXY: Type.Boolean({ default: false, description: 'true or false' }),
+  ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
+  ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -72,6 +81,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   }
   return valid
 }
+
+/** A comma-separated setting as its items, lowercased (host names compare without case). */
+export const listOf = (value: string | undefined): string[] =>
+  value === undefined ? [] : value.split(',').map(item => item.trim().toLowerCase())
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import { reachablePositions } from '../engine/index.js'
-import { positionsOf } from '../routes/game/answer.js'
+import { positionsOf } from '../routes/human-move/answer.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)

@@ -1,12 +1,13 @@
 /**
- * With API_KEY set, the actions require `Authorization: Bearer <API_KEY>` (the GPT editor's
- * "API Key / Bearer" choice); pages, docs, the document and /health stay open. Both sides are
+ * With API_KEY set, the actions and the MCP door that leads to them require
+ * `Authorization: Bearer <API_KEY>` (the GPT editor's "API Key / Bearer" choice); pages, docs, the
+ * document and /health stay open. Both sides are
  * hashed before comparing, so the comparison takes the same time whatever the length or content
  * of the guess.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { isAction } from '../external/rate-limit.js'
+import { requiresKey } from './actions.js'
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
@@ -16,7 +17,7 @@ export default fp(async fastify => {
   const expected = digest(key)
   // A callback hook, not an async one: it runs on every request, and most of them are let through.
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (!isAction(request)) return done()
+    if (!requiresKey(request)) return done()
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
     if (match !== null && timingSafeEqual(digest(match[1]), expected)) return done()
     reply.header('www-authenticate', 'Bearer realm="tic-tac-toe"')

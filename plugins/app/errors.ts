@@ -14,6 +14,9 @@ export interface AjvError {
   params: Record<string, unknown>
 }
 
+/** Ends every validation message over HTTP; the MCP door points to the tool's schema instead. */
+export const PARAMETERS_HINT = 'See /openapi.json for the parameters.'
+
 const describeValue = (value: unknown): string => value === '' ? 'empty' : JSON.stringify(value)
 
 /**
@@ -45,7 +48,7 @@ export default fp(async fastify => {
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
       const message = validationMessage(error.validation[0] as AjvError, context, input)
       request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} See /openapi.json for the parameters.` })
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} ${PARAMETERS_HINT}` })
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
     if (statusCode >= 500) {

@@ -9,17 +9,9 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Marks a route as an action: a call a GPT or an MCP client makes to play. */
-    action?: boolean
-  }
-}
+import { isAction } from '../app/actions.js'
 
 export const OPEN_ROUTES_FACTOR = 10
-
-export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action === true
 
 export function callerKey (request: FastifyRequest): string {
   const user = request.headers['openai-ephemeral-user-id']
@@ -31,7 +23,7 @@ export default fp(async fastify => {
   // An action gets its own counter (a route-level limit is a store of its own) with the players'
   // allowance; every other route, including those other plugins add, shares the larger one.
   fastify.addHook('onRoute', route => {
-    if (route.config?.action === true) route.config = { ...route.config, rateLimit: { max } }
+    if (route.config?.action !== undefined) route.config = { ...route.config, rateLimit: { max } }
   })
   await fastify.register(rateLimit, {
     max: max * OPEN_ROUTES_FACTOR,
@@ -46,4 +38,4 @@ export default fp(async fastify => {
       message: `Too many calls: at most ${context.max} a minute ${isAction(request) ? 'per player' : 'per client'}. Wait ${Math.ceil(context.ttl / 1000)} seconds, then try again.`
     })
   })
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config'] })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions'] })

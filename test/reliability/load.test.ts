@@ -1,7 +1,7 @@
 import autocannon from 'autocannon'
 import t from 'tap'
 import { reachablePositions } from '../../engine/index.js'
-import { positionsOf } from '../../routes/game/answer.js'
+import { positionsOf } from '../../routes/human-move/answer.js'
 import { buildApp } from '../helper.js'
 
 // Real positions where it is O's turn: each is a valid call of the original GPT.

@@ -1,5 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { request } from 'node:http'
 import t, { type Test } from 'tap'
 import { buildApp } from '../helper.js'
 
@@ -15,22 +15,65 @@ async function connect (t: Test, env: Record<string, string> = {}, headers: Reco
   return { app, address, client }
 }
 
+/** One raw JSON-RPC POST, for what the SDK client would never send (node:http, since fetch sets its own Host). */
+async function post (address: string, body: string, headers: Record<string, string> = {}) {
+  return await new Promise<{ status: number, body: Record<string, any> }>((resolve, reject) => {
+    const req = request(`${address}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }
+    }, res => {
+      let text = ''
+      res.on('data', chunk => { text += chunk })
+      res.on('end', () => resolve({ status: res.statusCode as number, body: JSON.parse(text) }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+const call = (id: number, name: string, args: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } })
+
 type Answer = Record<string, any>
 
-t.test('lists play_move with its schemas and annotations', async t => {
-  const { client } = await connect(t)
+/** Every `type` in a schema, wherever it is: a portable schema has no type arrays. */
+function typeArrays (schema: unknown, path = '#'): string[] {
+  if (schema === null || typeof schema !== 'object') return []
+  const own = Array.isArray((schema as Answer).type) ? [path] : []
+  return [...own, ...Object.entries(schema).flatMap(([key, value]) => typeArrays(value, `${path}/${key}`))]
+}
+
+t.test('every action is a tool, described by its route', async t => {
+  const { app, client } = await connect(t)
   t.match(client.getServerVersion(), { name: 'tictactoe-gpt-action', version: '1.0.0' })
   const { tools } = await client.listTools()
-  t.equal(tools.length, 1)
-  const [tool] = tools
-  t.equal(tool.name, 'play_move')
-  t.equal(tool.title, 'Play a tic-tac-toe move')
-  t.same(tool.annotations, { title: 'Play a tic-tac-toe move', readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false })
-  t.same(Object.keys(tool.inputSchema.properties ?? {}), [
-    'position_1', 'position_2', 'position_3', 'position_4', 'position_5', 'position_6', 'position_7', 'position_8', 'position_9',
-    'human_position', 'ai_player', 'difficulty'])
-  t.same(Object.keys(tool.outputSchema?.properties ?? {}), ['board', 'status', 'winner', 'ai_move', 'reason', 'message', 'next_player', 'winning_line', 'positions', 'board_text'])
-  t.ok(tool.description !== undefined && tool.description.length > 100)
+  t.same(tools.map(tool => tool.name), app.actions.map(action => action.toolName))
+  for (const action of app.actions) {
+    const tool = tools.find(one => one.name === action.toolName)
+    t.equal(tool?.title, action.title)
+    t.equal(tool?.description, action.description)
+    t.same(Object.keys(tool?.inputSchema.properties ?? {}), Object.keys(action.input.properties))
+    t.same(Object.keys(tool?.outputSchema?.properties ?? {}), Object.keys(action.output.properties))
+    t.same(typeArrays(tool?.outputSchema), [], `${action.toolName}: no type arrays in the output schema`)
+    t.same(typeArrays(tool?.inputSchema), [], `${action.toolName}: no type arrays in the input schema`)
+    t.equal(tool?.annotations?.readOnlyHint, !action.consequential)
+  }
+  const playMove = tools.find(tool => tool.name === 'play_move')
+  t.equal(app.actions.find(action => action.toolName === 'play_move')?.operationId, 'humanMove', 'play_move keeps its name')
+  t.same(playMove?.annotations, { title: "Play the AI's move in a tic-tac-toe game", readOnlyHint: true, openWorldHint: false })
+  t.same(playMove?.outputSchema?.properties?.ai_move, {
+    description: 'The cell the AI played, or null when the game was already over.',
+    anyOf: [{
+      type: 'object',
+      required: ['position', 'row', 'column'],
+      properties: {
+        position: { type: 'integer', minimum: 1, maximum: 9 },
+        row: { type: 'integer', minimum: 1, maximum: 3 },
+        column: { type: 'integer', minimum: 1, maximum: 3 }
+      }
+    }, { type: 'null' }]
+  })
+  t.same(playMove?.outputSchema?.properties?.reason.anyOf[1], { type: 'null' })
+  t.notOk(playMove?.outputSchema?.properties?.reason.anyOf[0].enum.includes(null), 'null is the other branch, not an enum value')
 })
 
 t.test('the AI opens, then whole games are played through play_move', async t => {
@@ -57,42 +100,145 @@ t.test('the AI opens, then whole games are played through play_move', async t =>
   }
 })
 
-t.test('bad calls give isError with the same message as the HTTP 400, and the session goes on', async t => {
+t.test('a tool answers exactly what its HTTP route answers', async t => {
+  const { client, app } = await connect(t)
+  const args = { position_1: 'x', position_5: ' o', human_position: '9', difficulty: 'HARD', extra: true }
+  const viaMcp = await client.callTool({ name: 'play_move', arguments: args })
+  const viaHttp = await app.inject('/human_move?position_1=x&position_5=%20o&human_position=9&difficulty=HARD&extra=true')
+  t.notOk(viaMcp.isError, 'lowercase marks, a number as text and unknown arguments are accepted, as over HTTP')
+  t.same(viaMcp.structuredContent, viaHttp.json())
+})
+
+t.test('a caller mistake is a tool error with the HTTP message, and the session goes on', async t => {
   const { client, app } = await connect(t)
   const taken = await client.callTool({ name: 'play_move', arguments: { position_1: 'X', position_5: 'O', human_position: 5 } })
   t.equal(taken.isError, true)
   const http = (await app.inject('/human_move?position_1=X&position_5=O&human_position=5')).json()
-  t.equal((taken.content as Array<{ text: string }>)[0].text, http.message)
+  t.same(taken.content, [{ type: 'text', text: http.message }])
 
   const badMark = await client.callTool({ name: 'play_move', arguments: { position_1: 'Z' } })
   t.same(badMark.content, [{ type: 'text', text: 'position_1 must be one of "X", "O", empty (got "Z"). See the tool\'s input schema.' }])
-  const unknown = await client.callTool({ name: 'resign', arguments: {} })
-  t.same(unknown, { isError: true, content: [{ type: 'text', text: 'There is no tool "resign"; the tool is play_move.' }] })
-
-  const lenient = await client.callTool({ name: 'play_move', arguments: { position_1: 'x', position_5: ' o', human_position: '9', difficulty: 'HARD', extra: true } })
-  t.notOk(lenient.isError, 'lowercase marks, a number as text and unknown arguments are accepted, as over HTTP')
-  t.match(lenient.structuredContent, { positions: { position_1: 'X', position_9: 'X' } })
+  const tooFar = await client.callTool({ name: 'play_move', arguments: { human_position: 10 } })
+  t.same(tooFar.content, [{ type: 'text', text: 'human_position must be at most 9 (got 10). See the tool\'s input schema.' }])
+  t.equal((await client.callTool({ name: 'play_move', arguments: { human_position: 5 } })).isError, undefined, 'the next call is played')
 })
 
-t.test('with API_KEY the MCP endpoint needs the bearer key', async t => {
+t.test('an unknown tool is JSON-RPC error -32602', async t => {
+  const { client } = await connect(t)
+  const error = await client.callTool({ name: 'resign', arguments: {} }).then(() => undefined, (error: unknown) => error)
+  t.ok(error instanceof ProtocolError)
+  t.equal((error as ProtocolError).code, -32602)
+  t.match((error as ProtocolError).message, 'There is no tool "resign"; the tools are play_move.')
+})
+
+t.test('arguments that are not an object: -32602 with one line that says what to send', async t => {
+  const { address } = await connect(t)
+  for (const [args, got] of [[null, 'null'], [[1, 2], 'an array'], ['5', 'string']] as const) {
+    const { status, body } = await post(address, call(7, 'play_move', args))
+    t.equal(status, 400)
+    t.same(body, {
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32602, message: `arguments must be an object of the tool's parameters, such as {"human_position": 5} (got ${got}).` }
+    })
+  }
+})
+
+t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const broken = await post(address, '{"jsonrpc": "2.0", "id": 1, "method": "ping"')
+  t.equal(broken.status, 400)
+  t.same(broken.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.' } })
+
+  const batch = `[${Array.from({ length: 20 }, (_, i) => call(i + 1, 'play_move', { ai_player: 'X' })).join(',')}]`
+  const refused = await post(address, batch)
+  t.equal(refused.status, 400)
+  t.same(refused.body, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.' } })
+  t.notOk(logs.some(line => line.route === '/human_move'), 'no move was played')
+})
+
+t.test('the rate limit counts plays: connecting, listing and pinging cost none', async t => {
+  const { client } = await connect(t, { RATE_LIMIT_MAX: '5' })
+  await client.listTools()
+  await client.ping()
+  await client.listPrompts()
+  for (let play = 1; play <= 5; play++) {
+    const result = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
+    t.equal(result.isError, undefined, `play ${play} is answered`)
+  }
+  const sixth = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
+  t.equal(sixth.isError, true)
+  t.match((sixth.content as Array<{ text: string }>)[0].text, /^Too many calls: at most 5 a minute per player\. Wait \d+ seconds, then try again\.$/)
+  t.same(await client.ping(), {}, 'the session itself is not limited')
+})
+
+t.test('forged Host and Origin are refused with 403; allowed ones are served', async t => {
+  const app = await buildApp(t, { PUBLIC_URL: 'https://game.example.com', ALLOWED_HOSTS: 'internal.example.net', ALLOWED_ORIGINS: 'https://inspector.example.org' })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })
+  for (const headers of [{ host: 'evil.example.com' }, { host: 'game.example.com.evil.example.com' }]) {
+    const { status, body } = await post(address, ping, headers)
+    t.equal(status, 403, headers.host)
+    t.same(body, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `Invalid Host: ${headers.host}. This MCP server answers to game.example.com, localhost, 127.0.0.1, [::1], internal.example.net: set PUBLIC_URL or add the name to ALLOWED_HOSTS.` } })
+  }
+  for (const origin of ['http://evil.example.com', 'https://inspector.example.org.evil.example.com', 'null']) {
+    const { status, body } = await post(address, ping, { origin })
+    t.equal(status, 403, origin)
+    t.same(body.error, { code: -32000, message: `Origin "${origin}" is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.` })
+  }
+  const allowed = [{}, { host: 'game.example.com' }, { host: 'internal.example.net:8080' }, { origin: 'https://inspector.example.org' }, { origin: 'https://game.example.com' }, { origin: 'http://localhost:6274' }]
+  for (const headers of allowed) {
+    const { status, body } = await post(address, ping, headers)
+    t.equal(status, 200, JSON.stringify(headers))
+    t.same(body, { jsonrpc: '2.0', id: 1, result: {} })
+  }
+})
+
+t.test('listening on all addresses with no PUBLIC_URL: any Host, only same-site or listed origins, and a warning', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, { HOST: '0.0.0.0' }, { logs })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })
+  t.equal((await post(address, ping, { host: 'anything.example.com' })).status, 200)
+  t.equal((await post(address, ping, { host: 'game.example.com', origin: 'https://game.example.com' })).status, 200)
+  t.equal((await post(address, ping, { host: 'game.example.com', origin: 'https://evil.example.com' })).status, 403)
+  t.ok(logs.some(line => line.level === 40 && String(line.msg).startsWith('MCP door: the Host header is not checked')))
+})
+
+t.test('the prompt play_tictactoe starts a game with the chosen opener and difficulty', async t => {
+  const { client } = await connect(t)
+  const { prompts } = await client.listPrompts()
+  t.same(prompts.map(prompt => prompt.name), ['play_tictactoe'])
+  t.same(prompts[0].arguments?.map(argument => argument.name), ['first', 'difficulty'])
+  const aiFirst = await client.getPrompt({ name: 'play_tictactoe', arguments: { first: 'AI', difficulty: 'easy' } })
+  t.equal(aiFirst.messages.length, 1)
+  t.equal(aiFirst.messages[0].role, 'user')
+  const text = (aiFirst.messages[0].content as { text: string }).text
+  t.match(text, 'at easy difficulty')
+  t.match(text, 'call play_move now with an empty board, ai_player "X" and difficulty "easy"')
+  const byDefault = (await client.getPrompt({ name: 'play_tictactoe', arguments: {} })).messages[0].content as { text: string }
+  t.match(byDefault.text, 'at hard difficulty. I move first and play X')
+
+  const wrong = await client.getPrompt({ name: 'play_tictactoe', arguments: { difficulty: 'impossible' } }).catch((error: ProtocolError) => error)
+  t.equal((wrong as ProtocolError).code, -32602)
+  t.match((wrong as ProtocolError).message, 'difficulty must be one of easy, medium, hard (got "impossible").')
+  const unknown = await client.getPrompt({ name: 'chess' }).catch((error: ProtocolError) => error)
+  t.equal((unknown as ProtocolError).code, -32602)
+  t.match((unknown as ProtocolError).message, 'There is no prompt "chess"; the prompts are play_tictactoe.')
+})
+
+t.test('with API_KEY the MCP door needs the bearer key', async t => {
   const app = await buildApp(t, { API_KEY: KEY })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   const refused = new Client({ name: 'no-key', version: '1.0.0' })
   await t.rejects(refused.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`))), /401|Unauthorized|API key/)
+  const noKey = await post(address, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }))
+  t.equal(noKey.status, 401)
+  t.match(noKey.body, { jsonrpc: '2.0', error: { code: -32000, message: /^This action needs an API key/ } })
   const { client } = await connect(t, { API_KEY: KEY }, { authorization: `Bearer ${KEY}` })
-  t.equal((await client.listTools()).tools.length, 1)
-})
-
-t.test('the rate limit applies to MCP calls', async t => {
-  const { client } = await connect(t, { RATE_LIMIT_MAX: '3' })
-  // Connecting already made calls (initialize, its notification, the client's probe for a stream).
-  let answered = 0
-  let refusal: unknown
-  while (refusal === undefined && answered <= 3) {
-    await client.listTools().then(() => { answered++ }, (error: unknown) => { refusal = error })
-  }
-  t.ok(answered < 3, `${answered} calls answered after connecting`)
-  t.match(String(refusal), /429/)
+  t.equal((await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })).isError, undefined, 'the key is passed on to the action')
 })
 
 t.test('GET and DELETE /mcp: 405, the server is stateless', async t => {
@@ -101,16 +247,32 @@ t.test('GET and DELETE /mcp: 405, the server is stateless', async t => {
     const res = await app.inject({ method, url: '/mcp' })
     t.equal(res.statusCode, 405)
     t.equal(res.headers.allow, 'POST')
-    t.equal(res.json().error.message, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.')
+    t.same(res.json(), { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.' } })
   }
 })
 
-t.test('each MCP call is logged on one line, like any request', async t => {
+t.test('a server fault at the MCP door is a JSON-RPC error with the request id, and logged', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
+  app.addHook('preHandler', async request => {
+    if (request.url === '/mcp') throw new Error('secret internal detail')
+  })
+  const res = await app.inject({ method: 'POST', url: '/mcp', payload: { jsonrpc: '2.0', id: 1, method: 'ping' } })
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().error.code, -32603)
+  t.match(res.json().error.message, /^Something went wrong on the server \(Internal Server Error\); try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/)
+  t.notMatch(res.body, 'secret internal detail')
+  t.ok(logs.some(line => line.level === 50 && line.msg === 'request failed'))
+})
+
+t.test('each MCP call is logged on one line, and each play on its own', async t => {
   const logs: Array<Record<string, unknown>> = []
   const app = await buildApp(t, {}, { logs })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   const client = new Client({ name: 'log-test', version: '1.0.0' })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`)))
+  await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
   await client.close()
   t.ok(logs.some(line => line.msg === 'request' && line.route === '/mcp' && line.method === 'POST'))
+  t.equal(logs.filter(line => line.msg === 'request' && line.route === '/human_move').length, 1)
 })

@@ -1,10 +1,12 @@
 /**
- * GET /human_move: the GPT action. Compatible with the original service's calls (nine position_N
- * query parameters), plus human_position, ai_player and difficulty.
+ * GET /human_move: the game's action, offered to GPTs as `humanMove` and to MCP clients as the
+ * tool `play_move`, with the prompt `play_tictactoe`. Compatible with the original service's calls
+ * (nine position_N query parameters), plus human_position, ai_player and difficulty.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preValidationHookHandler } from 'fastify'
 import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
+import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
 
 const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
@@ -15,14 +17,21 @@ const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
 export const humanMoveSchema = {
   operationId: 'humanMove',
   summary: "Play the AI's move in a tic-tac-toe game",
-  description: 'Send the board as position_1..position_9 (1-3 top row, empty for free) and the player\'s new cell as human_position. Returns the board after the AI moves, status, winner, the AI move with a reason and message, and positions to send on the next call.',
+  description: "Send the board as position_1..position_9 (X, O or empty; 1-3 is the top row) and the player's new cell as human_position. Returns the board after the AI's move, its reason, a message for the player, the status and the positions to send next. New game: an empty board; ai_player X lets the AI open.",
   'x-openai-isConsequential': false,
   querystring: MoveQuery,
   response: { 200: MoveAnswer, 400: ErrorAnswer }
 } as const
 
+/** `play_move` is the tool's name since the first MCP release: kept, though the operationId says humanMove. */
+const action = {
+  tool: 'play_move',
+  text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
+  prompts: [playTicTacToe]
+}
+
 const humanMove: FastifyPluginAsyncTypebox = async fastify => {
-  fastify.get('/human_move', { schema: humanMoveSchema, config: { action: true }, preValidation: normalizeQuery }, async (request, reply) => {
+  fastify.get('/human_move', { schema: humanMoveSchema, config: { action }, preValidation: normalizeQuery }, async (request, reply) => {
     const turn = fastify.engine.playTurn(moveRequestFrom(request.query))
     if (!turn.ok) {
       request.log.info({ code: turn.error.code }, 'impossible board')

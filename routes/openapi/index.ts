@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stringify } from 'yaml'
-import { publicUrl } from './public-url.js'
+import { publicUrl } from '../../plugins/public-url.js'
 
 export default async function openapiRoutes (fastify: FastifyInstance): Promise<void> {
   const documentFor = (request: FastifyRequest): Record<string, unknown> => {

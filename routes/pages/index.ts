@@ -3,11 +3,11 @@
  * (GET /privacy). HTML for browsers, JSON when the client asks for JSON.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { packageInfo } from '../plugins/package-info.js'
-import { COPY_SCRIPT } from './pages/html.js'
-import { privacyPage, privacyPolicy } from './pages/privacy-page.js'
-import { setupPage } from './pages/setup-page.js'
-import { publicUrl } from './public-url.js'
+import { packageInfo } from '../../plugins/package-info.js'
+import { COPY_SCRIPT } from './html.js'
+import { privacyPage, privacyPolicy } from './privacy-page.js'
+import { setupPage } from './setup-page.js'
+import { publicUrl } from '../../plugins/public-url.js'
 
 const wantsJson = (request: FastifyRequest): boolean => request.accepts().type(['html', 'json']) === 'json'
 

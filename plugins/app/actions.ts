@@ -1,0 +1,119 @@
+/**
+ * What an action is, in one place. An action is a route declared with `config: { action: true }`
+ * (or an object of options) whose TypeBox schema names it (`operationId`, `summary`,
+ * `description`), says whether it is consequential and describes its 200 answer. This plugin
+ * collects the actions as routes are registered, so every door and every rule asks it instead of
+ * reading the flag in its own way: the OpenAPI document lists them, the MCP door offers them as
+ * tools, the API key guards them, and the rate limit counts them with the players' allowance.
+ */
+import type { TSchema } from '@sinclair/typebox'
+import type { FastifyRequest, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** A prompt a person can pick in an MCP client's menu to start using an action. */
+export interface ActionPrompt {
+  name: string
+  title: string
+  description: string
+  arguments: Array<{ name: string, description: string, required?: boolean }>
+  /**
+   * The text of the user message the prompt starts with. Throws `PromptArgumentError` when an
+   * argument's value is not one it takes.
+   */
+  text: (args: Record<string, string | undefined>) => string
+}
+
+export class PromptArgumentError extends Error {
+  override name = 'PromptArgumentError'
+}
+
+/** What a route may declare about itself beyond its schema (`config: { action: { ... } }`). */
+export interface ActionOptions {
+  /** The MCP tool's name; by default the snake_case of the operationId. */
+  tool?: string
+  /** The tool result's text for models that do not read structured content; by default the answer as JSON. */
+  text?: (answer: any) => string
+  prompts?: ActionPrompt[]
+}
+
+export interface Action {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  operationId: string
+  toolName: string
+  title: string
+  description: string
+  consequential: boolean
+  /** Where the arguments go: the query string or a JSON body. */
+  inputIn: 'query' | 'body'
+  input: TSchema
+  output: TSchema
+  text: (answer: unknown) => string
+  prompts: ActionPrompt[]
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Marks a route as an action: a call a GPT or an MCP client makes to play. */
+    action?: true | ActionOptions
+    /** Asks for the API key (when set) on a route that is not an action itself, such as the MCP door. */
+    requiresKey?: boolean
+  }
+  interface FastifyInstance {
+    /** Every action registered so far, in registration order. */
+    actions: readonly Action[]
+  }
+}
+
+export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined
+
+/** The API key, when set, is asked of the actions and of the doors that lead to them. */
+export const requiresKey = (request: FastifyRequest): boolean =>
+  request.routeOptions.config.action !== undefined || request.routeOptions.config.requiresKey === true
+
+export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase()
+
+const defaultText = (answer: unknown): string => JSON.stringify(answer)
+
+/** The action a route declares, or an error that tells its author what the route still lacks. */
+export function actionOf (route: RouteOptions): Action {
+  const declared = route.config?.action
+  const options: ActionOptions = declared === true || declared === undefined ? {} : declared
+  const schema = (route.schema ?? {}) as Record<string, any>
+  const method = (Array.isArray(route.method) ? route.method[0] : route.method) as Action['method']
+  const where = `The action ${method} ${route.url}`
+  for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential'] as const) {
+    if (schema[field] === undefined) throw new Error(`${where} needs schema.${field}.`)
+  }
+  const input = schema.body ?? schema.querystring
+  if (input === undefined || input.type !== 'object') throw new Error(`${where} needs an object schema for its querystring or body.`)
+  const output = schema.response?.[200] ?? schema.response?.['2xx']
+  if (output === undefined || output.type !== 'object') throw new Error(`${where} needs an object schema for its 200 response.`)
+  return {
+    method,
+    url: route.url,
+    operationId: schema.operationId,
+    toolName: options.tool ?? snakeCase(schema.operationId),
+    title: schema.summary,
+    description: schema.description,
+    consequential: schema['x-openai-isConsequential'] === true,
+    inputIn: schema.body !== undefined ? 'body' : 'query',
+    input,
+    output,
+    text: options.text ?? defaultText,
+    prompts: options.prompts ?? []
+  }
+}
+
+export default fp(async fastify => {
+  const actions: Action[] = []
+  fastify.decorate('actions', actions)
+  fastify.addHook('onRoute', route => {
+    // Fastify adds a HEAD route beside each GET: the same action, not another one.
+    if (route.config?.action === undefined || route.method === 'HEAD') return
+    const action = actionOf(route)
+    const clash = actions.find(other => other.toolName === action.toolName || other.operationId === action.operationId)
+    if (clash !== undefined) throw new Error(`The action ${action.method} ${action.url} has the same name as ${clash.method} ${clash.url}: give it another operationId.`)
+    actions.push(action)
+  })
+}, { name: 'actions', fastify: '5.x' })

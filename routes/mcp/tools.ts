@@ -1,0 +1,49 @@
+/**
+ * Actions as MCP tools and prompts: everything a tool says of itself comes from its route (name,
+ * title, description, input and output schemas, annotations), so a new action folder is a new tool.
+ */
+import type { Prompt, Tool } from '@modelcontextprotocol/server'
+import type { Action } from '../../plugins/app/actions.js'
+
+type JsonSchema = Record<string, unknown>
+
+/**
+ * The schema in the form every model dialect takes: plain JSON (TypeBox adds symbols of its own),
+ * and `T | null` as `anyOf` instead of a type array (`["object", "null"]`), which some clients
+ * refuse. The OpenAPI document keeps the compact form: both come from the same TypeBox schema.
+ */
+export function portableSchema (schema: unknown): JsonSchema {
+  return portable(JSON.parse(JSON.stringify(schema)))
+}
+
+function portable (schema: unknown): any {
+  if (Array.isArray(schema)) return schema.map(portable)
+  if (schema === null || typeof schema !== 'object') return schema
+  const entries = Object.entries(schema).map(([key, value]) => [key, portable(value)])
+  const result: JsonSchema = Object.fromEntries(entries)
+  const { type } = result
+  if (!Array.isArray(type)) return result
+  const { description, enum: values, ...rest } = result
+  const alternatives = type.map(one => one === 'null'
+    ? { type: 'null' }
+    : { ...rest, type: one, ...(Array.isArray(values) ? { enum: values.filter(value => value !== null) } : {}) })
+  return { ...(description !== undefined ? { description } : {}), anyOf: alternatives }
+}
+
+export function toolOf (action: Action): Tool {
+  return {
+    name: action.toolName,
+    title: action.title,
+    description: action.description,
+    inputSchema: portableSchema(action.input) as Tool['inputSchema'],
+    outputSchema: portableSchema(action.output) as Tool['outputSchema'],
+    // A consequential action (the GPT asks the user first) is one that changes something.
+    annotations: action.consequential
+      ? { title: action.title, readOnlyHint: false, destructiveHint: true, openWorldHint: false }
+      : { title: action.title, readOnlyHint: true, openWorldHint: false }
+  }
+}
+
+export function promptsOf (actions: readonly Action[]): Prompt[] {
+  return actions.flatMap(action => action.prompts.map(({ name, title, description, arguments: args }) => ({ name, title, description, arguments: args })))
+}

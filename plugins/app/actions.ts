@@ -10,21 +10,22 @@ import type { TSchema } from '@sinclair/typebox'
 import type { FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 
+/** A prompt argument: a choice among `values` (compared without case), `fallback` when not given. */
+export interface PromptChoice {
+  name: string
+  description: string
+  values: readonly string[]
+  fallback: string
+}
+
 /** A prompt a person can pick in an MCP client's menu to start using an action. */
 export interface ActionPrompt {
   name: string
   title: string
   description: string
-  arguments: Array<{ name: string, description: string, required?: boolean }>
-  /**
-   * The text of the user message the prompt starts with. Throws `PromptArgumentError` when an
-   * argument's value is not one it takes.
-   */
-  text: (args: Record<string, string | undefined>) => string
-}
-
-export class PromptArgumentError extends Error {
-  override name = 'PromptArgumentError'
+  arguments: readonly PromptChoice[]
+  /** The text of the user message the prompt starts with, from the chosen values. */
+  text: (choices: Record<string, string>) => string
 }
 
 /** What a route may declare about itself beyond its schema (`config: { action: { ... } }`). */

@@ -11,12 +11,11 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
 import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Action } from '../../plugins/app/actions.js'
-import { PromptArgumentError } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
 import { dnsRebindingProtection } from './origin.js'
-import { promptsOf, toolOf } from './tools.js'
+import { choicesOf, promptOf, toolOf } from './tools.js'
 
 /** What a tool call carries over from the MCP request to the action's route. */
 const FORWARDED_HEADERS = ['authorization', 'openai-ephemeral-user-id', 'openai-conversation-id', 'user-agent'] as const
@@ -54,11 +53,11 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
 
 function mcpServer (fastify: FastifyInstance, request: FastifyRequest): Server {
   const actions = fastify.actions
-  const prompts = promptsOf(actions)
+  const prompts = actions.flatMap(action => action.prompts)
   const server = new Server(
     { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
     {
-      capabilities: { tools: {}, ...(prompts.length > 0 ? { prompts: {} } : {}) },
+      capabilities: { tools: {}, prompts: {} },
       instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
     }
   )
@@ -70,20 +69,14 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest): Server {
     }
     return await callAction(fastify, request, action, call.params.arguments ?? {})
   })
-  if (prompts.length === 0) return server
-  server.setRequestHandler('prompts/list', async () => ({ prompts }))
+  server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptOf) }))
   server.setRequestHandler('prompts/get', async ({ params }): Promise<GetPromptResult> => {
-    const prompt = actions.flatMap(action => action.prompts).find(one => one.name === params.name)
+    const prompt = prompts.find(one => one.name === params.name)
     if (prompt === undefined) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `There is no prompt "${params.name}"; the prompts are ${prompts.map(one => one.name).join(', ')}.`)
     }
-    try {
-      const text = prompt.text(params.arguments ?? {})
-      return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text } }] }
-    } catch (error) {
-      if (error instanceof PromptArgumentError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message)
-      throw error
-    }
+    const text = prompt.text(choicesOf(prompt, params.arguments))
+    return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text } }] }
   })
   return server
 }

@@ -2,8 +2,8 @@
  * Actions as MCP tools and prompts: everything a tool says of itself comes from its route (name,
  * title, description, input and output schemas, annotations), so a new action folder is a new tool.
  */
-import type { Prompt, Tool } from '@modelcontextprotocol/server'
-import type { Action } from '../../plugins/app/actions.js'
+import { type Prompt, ProtocolError, ProtocolErrorCode, type Tool } from '@modelcontextprotocol/server'
+import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -44,6 +44,16 @@ export function toolOf (action: Action): Tool {
   }
 }
 
-export function promptsOf (actions: readonly Action[]): Prompt[] {
-  return actions.flatMap(action => action.prompts.map(({ name, title, description, arguments: args }) => ({ name, title, description, arguments: args })))
+export function promptOf ({ name, title, description, arguments: choices }: ActionPrompt): Prompt {
+  return { name, title, description, arguments: choices.map(choice => ({ name: choice.name, description: choice.description, required: false })) }
+}
+
+/** The prompt's arguments as its choices, each given value checked (-32602 names the argument). */
+export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(prompt.arguments.map(({ name, values, fallback }) => {
+    const given = args[name]?.trim().toLowerCase()
+    if (given === undefined || given === '') return [name, fallback]
+    if (!values.includes(given)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name} must be one of ${values.join(', ')} (got ${JSON.stringify(args[name])}).`)
+    return [name, given]
+  }))
 }

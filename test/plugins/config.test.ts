@@ -12,6 +12,8 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
   t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false)
+  t.match(loadConfig({ ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' }),
+    { ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' })
 })
 
 t.test('a bad value stops the start with one line naming the variable and the problem', async t => {
@@ -25,6 +27,9 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ API_KEY: 'short-secret' }, 'API_KEY must be at least 16 characters.'],
     [{ PUBLIC_URL: 'http://game.example.com' }, 'PUBLIC_URL must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1) (got "http://game.example.com").'],
     [{ PUBLIC_URL: 'game.example.com' }, 'PUBLIC_URL is not a URL (got "game.example.com").'],
+    [{ ALLOWED_HOSTS: 'https://a.example.com' }, 'ALLOWED_HOSTS must be a comma-separated list of host names, such as game.example.com,10.0.0.5 (got "https://a.example.com").'],
+    [{ ALLOWED_ORIGINS: 'inspector.example.org' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "inspector.example.org").'],
+    [{ ALLOWED_ORIGINS: 'https://a.example.org/path' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "https://a.example.org/path").'],
     [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").']
   ]
   for (const [env, message] of cases) {

@@ -57,7 +57,7 @@ t.test('every action is a tool, described by its route', async t => {
     t.same(typeArrays(tool?.inputSchema), [], `${action.toolName}: no type arrays in the input schema`)
     t.equal(tool?.annotations?.readOnlyHint, !action.consequential)
   }
-  const playMove = tools.find(tool => tool.name === 'play_move')
+  const playMove = tools.find(tool => tool.name === 'play_move') as Answer
   t.equal(app.actions.find(action => action.toolName === 'play_move')?.operationId, 'humanMove', 'play_move keeps its name')
   t.same(playMove?.annotations, { title: "Play the AI's move in a tic-tac-toe game", readOnlyHint: true, openWorldHint: false })
   t.same(playMove?.outputSchema?.properties?.ai_move, {
@@ -121,6 +121,40 @@ t.test('a caller mistake is a tool error with the HTTP message, and the session 
   const tooFar = await client.callTool({ name: 'play_move', arguments: { human_position: 10 } })
   t.same(tooFar.content, [{ type: 'text', text: 'human_position must be at most 9 (got 10). See the tool\'s input schema.' }])
   t.equal((await client.callTool({ name: 'play_move', arguments: { human_position: 5 } })).isError, undefined, 'the next call is played')
+})
+
+t.test('arguments of any JSON type reach the route as a GPT would send them', async t => {
+  const { client, address } = await connect(t)
+  const text = async (args: Record<string, unknown>) => ((await client.callTool({ name: 'play_move', arguments: args })).content as Array<{ text: string }>)[0].text
+  t.match(await text({ position_1: null, ai_player: 'X' }), 'X takes the center.', 'null is left out')
+  t.equal(await text({ human_position: [5, 6] }), 'human_position was given 2 times; give it once (got ["5","6"]). See the tool\'s input schema.')
+  t.equal(await text({ difficulty: { level: 'hard' } }), 'difficulty must be one of "easy", "medium", "hard" (got "{\\"level\\":\\"hard\\"}"). See the tool\'s input schema.')
+  const { body } = await post(address, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'play_move' } }))
+  t.match(body.result, { isError: true, content: [{ type: 'text', text: /^It is X's turn, not the AI's/ }] }, 'no arguments is an empty board')
+})
+
+t.test('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async t => {
+  const app = await buildApp(t)
+  app.post('/echo', {
+    schema: {
+      operationId: 'echoWord',
+      summary: 'Echo a word',
+      description: 'Answers the word it is given.',
+      'x-openai-isConsequential': true,
+      body: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+      response: { 200: { type: 'object', properties: { word: { type: 'string' } } } }
+    },
+    config: { action: true }
+  }, async request => ({ word: (request.body as { word: string }).word }))
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const client = new Client({ name: 'body-test', version: '1.0.0' })
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`)))
+  t.teardown(() => client.close())
+  const tool = (await client.listTools()).tools.find(one => one.name === 'echo_word')
+  t.same(tool?.annotations, { title: 'Echo a word', readOnlyHint: false, destructiveHint: true, openWorldHint: false }, 'a consequential action is not read-only')
+  const result = await client.callTool({ name: 'echo_word', arguments: { word: 'hello' } })
+  t.same(result.structuredContent, { word: 'hello' })
+  t.same(result.content, [{ type: 'text', text: '{"word":"hello"}' }])
 })
 
 t.test('an unknown tool is JSON-RPC error -32602', async t => {
@@ -188,7 +222,7 @@ t.test('forged Host and Origin are refused with 403; allowed ones are served', a
     t.equal(status, 403, origin)
     t.same(body.error, { code: -32000, message: `Origin "${origin}" is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.` })
   }
-  const allowed = [{}, { host: 'game.example.com' }, { host: 'internal.example.net:8080' }, { origin: 'https://inspector.example.org' }, { origin: 'https://game.example.com' }, { origin: 'http://localhost:6274' }]
+  const allowed: Array<Record<string, string>> = [{}, { host: 'game.example.com' }, { host: 'internal.example.net:8080' }, { origin: 'https://inspector.example.org' }, { origin: 'https://game.example.com' }, { origin: 'http://localhost:6274' }]
   for (const headers of allowed) {
     const { status, body } = await post(address, ping, headers)
     t.equal(status, 200, JSON.stringify(headers))
@@ -218,8 +252,10 @@ t.test('the prompt play_tictactoe starts a game with the chosen opener and diffi
   const text = (aiFirst.messages[0].content as { text: string }).text
   t.match(text, 'at easy difficulty')
   t.match(text, 'call play_move now with an empty board, ai_player "X" and difficulty "easy"')
-  const byDefault = (await client.getPrompt({ name: 'play_tictactoe', arguments: {} })).messages[0].content as { text: string }
+  const byDefault = (await client.getPrompt({ name: 'play_tictactoe', arguments: { first: ' ' } })).messages[0].content as { text: string }
   t.match(byDefault.text, 'at hard difficulty. I move first and play X')
+  const noArguments = await client.getPrompt({ name: 'play_tictactoe' })
+  t.same(noArguments.messages[0].content, byDefault)
 
   const wrong = await client.getPrompt({ name: 'play_tictactoe', arguments: { difficulty: 'impossible' } }).catch((error: ProtocolError) => error)
   t.equal((wrong as ProtocolError).code, -32602)

@@ -18,7 +18,12 @@ t.test('the document holds only the actions, with the fields a GPT needs', async
   const document = (await app.inject('/openapi.json')).json()
   t.equal(document.openapi, '3.1.0')
   t.same(document.servers, [{ url: 'https://tictactoe.example.com' }])
-  t.same(Object.keys(document.paths), ['/human_move'])
+  t.same(Object.keys(document.paths), [...new Set(app.actions.map(action => action.url))], 'every action, and nothing else')
+  for (const action of app.actions) {
+    t.match(document.paths[action.url][action.method.toLowerCase()], {
+      operationId: action.operationId, summary: action.title, description: action.description, 'x-openai-isConsequential': action.consequential
+    })
+  }
   const operation = document.paths['/human_move'].get
   t.equal(operation.operationId, 'humanMove')
   t.equal(operation['x-openai-isConsequential'], false)

@@ -1,0 +1,85 @@
+/**
+ * The contract every action keeps, checked for each registered action (a new folder is checked
+ * with no new test): its schema's examples make a call that both doors answer, and the answers
+ * match the schemas the doors publish. An action without working examples fails here.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import type { TSchema } from '@sinclair/typebox'
+import { Ajv } from 'ajv'
+import Fastify from 'fastify'
+import t from 'tap'
+import actionsPlugin, { type Action, actionOf, snakeCase } from '../../plugins/app/actions.js'
+import { buildApp } from '../helper.js'
+
+/** The call an action's schema proposes: the first example of each parameter. */
+function exampleCall (action: Action): Record<string, unknown> {
+  const properties = action.input.properties as Record<string, TSchema>
+  return Object.fromEntries(Object.entries(properties)
+    .filter(([, schema]) => Array.isArray(schema.examples))
+    .map(([name, schema]) => [name, (schema.examples as unknown[])[0]]))
+}
+
+const ajv = new Ajv({ strict: false })
+
+t.test('every action answers its own examples at both doors, within its schemas', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1000' })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const client = new Client({ name: 'contract-test', version: '1.0.0' })
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`)))
+  t.teardown(() => client.close())
+  const { tools } = await client.listTools()
+  t.ok(app.actions.length > 0)
+
+  for (const action of app.actions) {
+    const args = exampleCall(action)
+    t.ok(Object.keys(args).length > 0, `${action.operationId} carries examples`)
+    const http = await app.inject(action.inputIn === 'query'
+      ? { method: action.method, url: action.url, query: Object.fromEntries(Object.entries(args).map(([name, value]) => [name, String(value)])) }
+      : { method: action.method, url: action.url, payload: args })
+    t.equal(http.statusCode, 200, `${action.method} ${action.url} answers its examples: ${http.body.slice(0, 200)}`)
+    const checkHttp = ajv.compile(JSON.parse(JSON.stringify(action.output)))
+    t.ok(checkHttp(http.json()), `${action.operationId}: the HTTP answer matches the 200 schema ${ajv.errorsText(checkHttp.errors)}`)
+
+    const result = await client.callTool({ name: action.toolName, arguments: args })
+    t.equal(result.isError, undefined, `${action.toolName} answers its examples`)
+    const tool = tools.find(one => one.name === action.toolName)
+    const checkMcp = ajv.compile(tool?.outputSchema as object)
+    t.ok(checkMcp(result.structuredContent), `${action.toolName}: structuredContent matches the tool's output schema ${ajv.errorsText(checkMcp.errors)}`)
+    t.equal((result.content as Array<{ type: string }>)[0].type, 'text', 'and a text for models that read only text')
+  }
+})
+
+t.test('an action says what its route lacks, at start', async t => {
+  const complete = {
+    operationId: 'rollDie',
+    summary: 'Roll a die',
+    description: 'Rolls a die.',
+    'x-openai-isConsequential': false,
+    querystring: { type: 'object', properties: {} },
+    response: { 200: { type: 'object', properties: {} } }
+  }
+  const route = (schema: Record<string, unknown>) => ({ method: 'GET', url: '/roll_die', schema, config: { action: true }, handler: async () => ({}) }) as any
+  t.match(actionOf(route(complete)), { toolName: 'roll_die', inputIn: 'query', consequential: false, prompts: [] })
+  t.match(actionOf({ ...route({ ...complete, querystring: undefined, body: complete.querystring }), method: ['POST'] }), { method: 'POST', inputIn: 'body' })
+  for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential']) {
+    t.throws(() => actionOf(route({ ...complete, [field]: undefined })), { message: `The action GET /roll_die needs schema.${field}.` })
+  }
+  t.throws(() => actionOf(route({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema for its querystring or body.' })
+  t.throws(() => actionOf(route({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
+  t.throws(() => actionOf(route({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
+  t.throws(() => actionOf({ ...route(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })
+
+  const fastify = Fastify()
+  await fastify.register(actionsPlugin)
+  fastify.get('/roll_die', { schema: complete, config: { action: true } }, async () => ({}))
+  t.throws(() => fastify.get('/roll_again', { schema: complete, config: { action: { tool: 'other' } } }, async () => ({})),
+    { message: 'The action GET /roll_again has the same name as GET /roll_die: give it another operationId.' })
+  t.same(fastify.actions.map(action => action.url), ['/roll_die'], 'the HEAD route Fastify adds is not another action')
+  await fastify.close()
+})
+
+t.test('tool names from operationIds', async t => {
+  t.equal(snakeCase('humanMove'), 'human_move')
+  t.equal(snakeCase('rollDie2Times'), 'roll_die2_times')
+  t.equal(snakeCase('get-score now'), 'get_score_now')
+})

@@ -21,7 +21,7 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
         name: packageInfo.name,
         version: packageInfo.version,
         description: packageInfo.description,
-        links: { openapi: `${base}/openapi.json`, docs: `${base}/docs`, privacy: `${base}/privacy`, health: `${base}/health` },
+        links: { openapi: `${base}/openapi.json`, mcp: `${base}/mcp`, docs: `${base}/docs`, privacy: `${base}/privacy`, health: `${base}/health` },
         auth: config.API_KEY === undefined ? 'none' : 'bearer'
       }
     }

@@ -35,6 +35,7 @@ t.test('GET / answers JSON when asked for JSON', async t => {
     description: 'A perfect tic-tac-toe opponent served as a GPT action and an MCP tool, on Fastify.',
     links: {
       openapi: 'https://tictactoe.example.com/openapi.json',
+      mcp: 'https://tictactoe.example.com/mcp',
       docs: 'https://tictactoe.example.com/docs',
       privacy: 'https://tictactoe.example.com/privacy',
       health: 'https://tictactoe.example.com/health'

@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json app.ts server.ts ./
 COPY engine ./engine
 COPY plugins ./plugins
 COPY routes ./routes
+COPY views ./views
 COPY scripts ./scripts
 RUN npm run build
 

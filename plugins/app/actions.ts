@@ -28,6 +28,18 @@ export interface ActionPrompt {
   text: (choices: Record<string, string>) => string
 }
 
+/**
+ * An interactive view of the action's result for MCP Apps hosts (ChatGPT, Claude, ...): a page
+ * built from `views/<name>/` into one HTML file, offered as the `ui://` resource `uri`.
+ */
+export interface ActionView {
+  uri: `ui://${string}`
+  /** The folder under views/ (and the file under dist/views/, without .html). */
+  name: string
+  title: string
+  description: string
+}
+
 /** What a route may declare about itself beyond its schema (`config: { action: { ... } }`). */
 export interface ActionOptions {
   /** The MCP tool's name; by default the snake_case of the operationId. */
@@ -35,6 +47,7 @@ export interface ActionOptions {
   /** The tool result's text for models that do not read structured content; by default the answer as JSON. */
   text?: (answer: any) => string
   prompts?: ActionPrompt[]
+  view?: ActionView
 }
 
 export interface Action {
@@ -51,6 +64,7 @@ export interface Action {
   output: TSchema
   text: (answer: unknown) => string
   prompts: ActionPrompt[]
+  view?: ActionView
 }
 
 declare module 'fastify' {
@@ -102,7 +116,8 @@ export function actionOf (route: RouteOptions): Action {
     input,
     output,
     text: options.text ?? defaultText,
-    prompts: options.prompts ?? []
+    prompts: options.prompts ?? [],
+    ...(options.view !== undefined ? { view: options.view } : {})
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preValidationHookHandler } from 'fastify'
+import type { ActionOptions } from '../../plugins/app/actions.js'
 import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
 import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
@@ -24,10 +25,16 @@ export const humanMoveSchema = {
 } as const
 
 /** `play_move` is the tool's name since the first MCP release: kept, though the operationId says humanMove. */
-const action = {
+const action: ActionOptions = {
   tool: 'play_move',
   text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
-  prompts: [playTicTacToe]
+  prompts: [playTicTacToe],
+  view: {
+    uri: 'ui://tictactoe/board.html',
+    name: 'board',
+    title: 'Tic-tac-toe board',
+    description: 'The game as a board to click: each move is a play_move call, the AI answers in place.'
+  }
 }
 
 const humanMove: FastifyPluginAsyncTypebox = async fastify => {

@@ -8,14 +8,15 @@
  * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
  */
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
-import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server'
+import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Action } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
 import { dnsRebindingProtection } from './origin.js'
-import { choicesOf, promptOf, toolOf } from './tools.js'
+import { readView } from '../../plugins/views.js'
+import { VIEW_META, VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
 
 /** What a tool call carries over from the MCP request to the action's route. */
 const FORWARDED_HEADERS = ['authorization', 'openai-ephemeral-user-id', 'openai-conversation-id', 'user-agent'] as const
@@ -51,13 +52,14 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
   return { isError: true, content: [{ type: 'text', text: message }] }
 }
 
-function mcpServer (fastify: FastifyInstance, request: FastifyRequest): Server {
+function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Map<string, string>): Server {
   const actions = fastify.actions
   const prompts = actions.flatMap(action => action.prompts)
+  const views = actions.flatMap(action => action.view ?? [])
   const server = new Server(
     { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
     {
-      capabilities: { tools: {}, prompts: {} },
+      capabilities: { tools: {}, prompts: {}, resources: {} },
       instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
     }
   )
@@ -77,6 +79,14 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest): Server {
     }
     const text = prompt.text(choicesOf(prompt, params.arguments))
     return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text } }] }
+  })
+  server.setRequestHandler('resources/list', async () => ({
+    resources: views.map(view => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: VIEW_META }))
+  }))
+  server.setRequestHandler('resources/read', async ({ params }) => {
+    const view = views.find(one => one.uri === params.uri)
+    if (view === undefined) throw new ResourceNotFoundError(params.uri)
+    return { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: VIEW_META }] }
   })
   return server
 }
@@ -102,11 +112,18 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   dnsRebindingProtection(fastify)
   fastify.setErrorHandler(jsonRpcErrorHandler)
 
+  // The actions' views, read once when the server is ready (every action is registered by then): a
+  // view that was not built stops the start instead of failing a host's first read.
+  const pages = new Map<string, string>()
+  fastify.addHook('onReady', async () => {
+    for (const action of fastify.actions) if (action.view !== undefined) pages.set(action.view.name, await readView(action.view.name))
+  })
+
   // Not an action itself (the tool calls are, each counted as a play), but it leads to them.
   fastify.post('/mcp', { schema: { hide: true }, config: { requiresKey: true } }, async (request, reply) => {
     const refused = refusal(request.body)
     if (refused !== undefined) return reply.code(400).send(refused)
-    const server = mcpServer(fastify, request)
+    const server = mcpServer(fastify, request, pages)
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     // Closing can only fail on what is already gone: nothing to report.
     reply.raw.on('close', () => Promise.allSettled([transport.close(), server.close()]))

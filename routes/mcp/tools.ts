@@ -30,7 +30,17 @@ function portable (schema: unknown): any {
   return { ...(description !== undefined ? { description } : {}), anyOf: alternatives }
 }
 
+/** The MCP Apps resource type: an HTML page for the host to show in a sandboxed frame. */
+export const VIEW_MIME_TYPE = 'text/html;profile=mcp-app'
+
+/**
+ * What a host needs to show a view: no domain in its CSP (the view fetches nothing), a border
+ * around it. Sent with the resource's content, where the spec says hosts read it.
+ */
+export const VIEW_META = { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } }
+
 export function toolOf (action: Action): Tool {
+  const uri = action.view?.uri
   return {
     name: action.toolName,
     title: action.title,
@@ -40,7 +50,9 @@ export function toolOf (action: Action): Tool {
     // A consequential action (the GPT asks the user first) is one that changes something.
     annotations: action.consequential
       ? { title: action.title, readOnlyHint: false, destructiveHint: true, openWorldHint: false }
-      : { title: action.title, readOnlyHint: true, openWorldHint: false }
+      : { title: action.title, readOnlyHint: true, openWorldHint: false },
+    // The view's address under the MCP Apps key, its older flat form, and ChatGPT's alias.
+    ...(uri !== undefined ? { _meta: { ui: { resourceUri: uri }, 'ui/resourceUri': uri, 'openai/outputTemplate': uri } } : {})
   }
 }
 

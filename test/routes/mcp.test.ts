@@ -76,6 +76,32 @@ t.test('every action is a tool, described by its route', async t => {
   t.notOk(playMove?.outputSchema?.properties?.reason.anyOf[0].enum.includes(null), 'null is the other branch, not an enum value')
 })
 
+t.test('play_move shows as the board view in MCP Apps hosts: a ui:// resource, self-contained HTML', async t => {
+  const { client } = await connect(t)
+  const playMove = (await client.listTools()).tools.find(tool => tool.name === 'play_move')
+  t.same(playMove?._meta, { ui: { resourceUri: 'ui://tictactoe/board.html' }, 'ui/resourceUri': 'ui://tictactoe/board.html', 'openai/outputTemplate': 'ui://tictactoe/board.html' })
+  const meta = { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } }
+  const { resources } = await client.listResources()
+  t.same(resources, [{
+    uri: 'ui://tictactoe/board.html',
+    name: 'board',
+    title: 'Tic-tac-toe board',
+    description: 'The game as a board to click: each move is a play_move call, the AI answers in place.',
+    mimeType: 'text/html;profile=mcp-app',
+    _meta: meta
+  }])
+  const { contents } = await client.readResource({ uri: 'ui://tictactoe/board.html' })
+  t.equal(contents.length, 1)
+  t.match(contents[0], { uri: 'ui://tictactoe/board.html', mimeType: 'text/html;profile=mcp-app', _meta: meta })
+  const html = (contents[0] as { text: string }).text
+  t.match(html, /^<!doctype html>/)
+  t.notOk(/<script[^>]+src=|<link[^>]+href=|<img/i.test(html), 'nothing to fetch: no external script, style sheet or image')
+  t.notOk(/@import|url\(/.test(html.slice(html.indexOf('<style>'), html.indexOf('</style>'))), 'the style fetches nothing either')
+  t.equal((html.match(/data-cell="/g) ?? []).length, 9, 'nine cells')
+  const missing = await client.readResource({ uri: 'ui://tictactoe/other.html' }).catch((error: ProtocolError) => error)
+  t.equal((missing as ProtocolError).code, -32602)
+})
+
 t.test('the AI opens, then whole games are played through play_move', async t => {
   const { client } = await connect(t)
   const opening = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })

@@ -16,7 +16,7 @@ const status = document.getElementById('status') as HTMLElement
 const message = document.getElementById('message') as HTMLElement
 const error = document.getElementById('error') as HTMLElement
 const buttons = [...document.querySelectorAll<HTMLButtonElement>('#board button')]
-const form = document.getElementById('new-game') as HTMLFormElement
+const newGameButton = document.getElementById('new-game') as HTMLButtonElement
 const first = document.getElementById('first') as HTMLSelectElement
 const difficulty = document.getElementById('difficulty') as HTMLSelectElement
 
@@ -38,9 +38,13 @@ function draw (): void {
   })
   status.textContent = busy ? 'The AI is thinking…' : statusText(state)
   message.textContent = state.message
+  main.dataset.player = human
+}
+
+/** The New game choices follow the game the model started, until the player changes them. */
+function showSettings (): void {
   first.value = state.aiPlayer === 'X' ? 'ai' : 'me'
   difficulty.value = state.difficulty
-  main.dataset.player = human
 }
 
 function showError (text: string | null): void {
@@ -60,23 +64,30 @@ function applyHostContext (context: McpUiHostContext): void {
 
 /** The arguments of the call the model made, kept to read its settings with its result. */
 let modelArguments: Record<string, unknown> = {}
+/** The game before the model's call began, shown again if the server refuses that call. */
+let beforeCall: GameState = state
 
 app.ontoolinputpartial = ({ arguments: args }) => {
+  if (state.message !== '' || state.outcome !== null) beforeCall = state
   state = stateFromInput(args)
   draw()
 }
 app.ontoolinput = ({ arguments: args }) => {
   modelArguments = args ?? {}
+  beforeCall = state
   state = stateFromInput(args)
   draw()
 }
 app.ontoolresult = result => {
   if (result.isError === true) {
+    state = beforeCall
+    draw()
     showError(textOf(result.content))
     return
   }
   showError(null)
   state = stateFromResult(result.structuredContent as unknown as MoveAnswer, modelArguments)
+  showSettings()
   draw()
 }
 app.ontoolcancelled = () => {
@@ -129,8 +140,8 @@ buttons.forEach((button, i) => {
   })
 })
 
-form.addEventListener('submit', event => {
-  event.preventDefault()
+// A plain button, not a form: the host's sandbox (allow-scripts alone) blocks form submission.
+newGameButton.addEventListener('click', () => {
   const level = difficulty.value as Difficulty
   const opening = openingArguments(first.value === 'ai', level)
   state = newGame(opening === null ? 'O' : 'X', level)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The official MCP conformance suite against the built server: the server scenarios that apply to
-# what this server offers (tools and prompts; the other scenarios call the suite's own fixture
-# tools and prompts by name). The suite needs Node 22 or later: put one first on PATH.
+# what this server offers (tools, prompts, resources; the other scenarios call the suite's own
+# fixture tools, prompts and resources by name). The suite needs Node 22 or later: put one first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +19,13 @@ node -e 'const url = process.argv[1]; const wait = () => fetch(url).then(r => { 
 logs=$(mktemp -d)
 
 failed=0
-for scenario in server-initialize ping tools-list prompts-list dns-rebinding-protection; do
+scenarios=(server-initialize ping tools-list prompts-list resources-list dns-rebinding-protection)
+for scenario in "${scenarios[@]}"; do
   if node node_modules/@modelcontextprotocol/conformance/dist/index.js server --url "http://127.0.0.1:$port/mcp" --scenario "$scenario" > "$logs/$scenario.log" 2>&1; then
     echo "ok - $scenario"
   else
     echo "not ok - $scenario"; cat "$logs/$scenario.log"; failed=$((failed + 1))
   fi
 done
-echo "conformance: $((5 - failed)) passed, $failed failed"
+echo "conformance: $((${#scenarios[@]} - failed)) passed, $failed failed"
 exit $((failed > 0))

@@ -3,9 +3,10 @@
  * the very same options through `serverOptions`.
  */
 import { randomUUID } from 'node:crypto'
+import type { Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyHttpOptions, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { type DestinationStream, destination } from 'pino'
 import type { RandomSource } from './engine/index.js'
@@ -15,11 +16,16 @@ import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
 import config, { type Config } from './plugins/config.js'
 import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins/logging.js'
+import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
 import accepts from './plugins/external/accepts.js'
 import helmet from './plugins/external/helmet.js'
 import rateLimit from './plugins/external/rate-limit.js'
 import swagger from './plugins/external/swagger.js'
 import underPressure from './plugins/external/under-pressure.js'
+
+/** The whole request (headers and body) must arrive within this; the headers alone within the next. */
+export const REQUEST_TIMEOUT_MS = 30_000
+export const HEADERS_TIMEOUT_MS = 10_000
 
 export interface AppOptions {
   config: Config
@@ -31,7 +37,7 @@ export interface AppOptions {
  * The Fastify options for a configuration: the server and the tests both use this.
  * `logStream` lets a test read the log; pretty output only when a person watches a terminal.
  */
-export function serverOptions (config: Config, logStream?: DestinationStream): FastifyServerOptions {
+export function serverOptions (config: Config, logStream?: DestinationStream): FastifyHttpOptions<Server> {
   const pretty = logStream === undefined && process.stdout.isTTY === true
   // Asynchronous stdout: lines written while a write is pending go out together in one system call
   // instead of one call per line. Flushed at exit.
@@ -49,8 +55,14 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 64 * 1024,
     connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: 75_000, // longer than common load balancers' idle timeouts, so they close first
+    // Node checks the request and header timeouts every 30 s by default, so a slow body held a
+    // connection for up to a minute past its 30 s: checked each second, the timeouts mean what they say.
+    // (Given at creation too: Node's checks keep the timeouts the server was created with.)
+    http: { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    clientErrorHandler,
+    frameworkErrors,
     return503OnClosing: false, // during shutdown, requests on open connections are still answered
     routerOptions: { ignoreTrailingSlash: true }
   }

@@ -59,14 +59,27 @@ export default fp(async fastify => {
       return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
     }
     request.log.info({ code: error.code, message: error.message }, 'request refused')
-    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message })
+    // The service's own codes (invalid_parameter, ...) are part of the answer; Fastify's are not.
+    const code = /^[a-z_]+$/.test(error.code ?? '') ? { code: error.code } : {}
+    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...code, message: error.message })
   })
 
+  const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
   fastify.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]
+    // A path that exists with other methods: 405 and the methods it takes, as HTTP says.
+    const allowed = METHODS.filter(method => fastify.hasRoute({ method, url: path }))
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', ')).send({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${path} does not take ${request.method}: use ${allowed.filter(method => method !== 'HEAD').join(' or ')} ${path}.`
+      })
+    }
     reply.code(404).send({
       statusCode: 404,
       error: 'Not Found',
-      message: `There is no ${request.method} ${request.url.split('?')[0]}. Play with GET /human_move; the full API is at /openapi.json.`
+      message: `There is no ${request.method} ${path}. Play with GET /human_move; the full API is at /openapi.json.`
     })
   })
 }, { name: 'errors', fastify: '5.x' })

@@ -68,6 +68,9 @@ export function securityHeaders (options: HelmetOptions): Record<string, string>
   return headers
 }
 
+/** Every answer's headers, computed once; also written by the server options on answers Node and Fastify make before any hook runs. */
+export const API_HEADERS: Readonly<Record<string, string>> = { ...securityHeaders(API_OPTIONS), 'cache-control': 'no-store' }
+
 const addHeaders = (headers: Record<string, string>): onRequestHookHandler => (_request, reply, done) => {
   reply.headers(headers)
   done()
@@ -75,7 +78,7 @@ const addHeaders = (headers: Record<string, string>): onRequestHookHandler => (_
 
 export default fp(async fastify => {
   // For every answer, not-found ones included (a route-level hook would miss those).
-  fastify.addHook('onRequest', addHeaders({ ...securityHeaders(API_OPTIONS), 'cache-control': 'no-store' }))
+  fastify.addHook('onRequest', addHeaders(API_HEADERS))
   const forDocuments = addHeaders(securityHeaders(DOCUMENT_OPTIONS))
   // Swagger UI's routes come from its plugin, which takes no route config: they are known by prefix.
   const isDocs = (url: string): boolean => url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)

@@ -6,15 +6,38 @@ import { type Board, type Mark, type Position, type TurnError, type TurnErrorCod
 import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from './schema.js'
 
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
+const parameterNames = new Set<string>([...positionNames, 'human_position', 'ai_player', 'difficulty'])
 
-/** Chat models write marks in either case and with stray spaces: accept them as the original did. */
-export function normalizeMoveInput (input: Record<string, unknown>): void {
+/**
+ * Chat models write marks in either case and with stray spaces: accept them as the original did.
+ * A parameter name in another case (Position_1) is the parameter, never silently dropped (the AI
+ * would then play on that cell); written as an array (position_1[]) it is refused. human_position
+ * must be written as a number of digits: JavaScript would read "Infinity", "1e309" or "0x5" as
+ * numbers. Returns the problem in the API's words, or null.
+ */
+export function normalizeMoveInput (input: Record<string, unknown>): string | null {
+  for (const given of Object.keys(input)) {
+    if (parameterNames.has(given)) continue
+    const name = given.toLowerCase().replace(/\[.*$/, '')
+    if (!parameterNames.has(name)) continue
+    if (name !== given.toLowerCase()) return `${given} is not a parameter: send ${name} once, with no brackets, such as ${name}=${name === 'human_position' ? 5 : 'X'}.`
+    const value = input[given]
+    delete input[given]
+    // The same parameter twice, in two cases, is a repeat: validation says to give it once.
+    input[name] = name in input ? [input[name], value].flat() : value
+  }
   for (const name in input) {
     const value = input[name]
     if (typeof value !== 'string') continue
     if (upperCased.has(name)) input[name] = value.trim().toUpperCase()
     else if (name === 'difficulty') input[name] = value.trim().toLowerCase()
+    else if (name === 'human_position') {
+      const digits = value.trim()
+      if (!/^[0-9]{1,3}$/.test(digits)) return `human_position must be a whole number from 1 to 9 (got ${JSON.stringify(value)}).`
+      input[name] = Number(digits)
+    }
   }
+  return null
 }
 
 export function moveRequestFrom (query: MoveQuery): TurnRequest {

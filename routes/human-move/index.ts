@@ -6,13 +6,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preValidationHookHandler } from 'fastify'
 import type { ActionOptions } from '../../plugins/app/actions.js'
+import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
 import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
 
 const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
-  normalizeMoveInput(request.query as Record<string, unknown>)
-  done()
+  const problem = normalizeMoveInput(request.query as Record<string, unknown>)
+  if (problem === null) return done()
+  done(Object.assign(new Error(`${problem} ${PARAMETERS_HINT}`), { statusCode: 400, code: 'invalid_parameter' }))
 }
 
 export const humanMoveSchema = {

@@ -37,11 +37,13 @@ t.test('a 503 says to retry; other client errors keep their message', async t =>
 
 t.test('validation of other parts of a request is reported the same way', async t => {
   const app = await buildApp(t)
-  app.post('/echo', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 2 } } } } }, async request => request.body)
+  app.post('/echo', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 2 }, times: { type: 'integer' } } } } }, async request => request.body)
   const missing = await app.inject({ method: 'POST', url: '/echo', payload: {} })
   t.same(missing.json(), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: 'name must have required property \'name\'. See /openapi.json for the parameters.' })
   const short = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'a' } })
   t.same(short.json().message, 'name must NOT have fewer than 2 characters (got "a"). See /openapi.json for the parameters.')
+  const notWhole = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'ab', times: 'twice' } })
+  t.same(notWhole.json().message, 'times must be a whole number (got "twice"). See /openapi.json for the parameters.')
   const notObject = await app.inject({ method: 'POST', url: '/echo', payload: '"text"', headers: { 'content-type': 'application/json' } })
   t.same(notObject.json().message, 'body must be of type object. See /openapi.json for the parameters.')
   const notJson = await app.inject({ method: 'POST', url: '/echo', payload: '{', headers: { 'content-type': 'application/json' } })

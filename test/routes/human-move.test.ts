@@ -101,10 +101,10 @@ t.test('every bad parameter gets a 400 naming the parameter, what it must be and
     ['position_1=X&position_1=O', `position_1 was given 2 times; give it once (got ["X","O"]). ${see}`],
     ['ai_player=Z', `ai_player must be one of "X", "O" (got "Z"). ${see}`],
     ['difficulty=impossible', `difficulty must be one of "easy", "medium", "hard" (got "impossible"). ${see}`],
-    ['human_position=ten', `human_position must be a whole number (got "ten"). ${see}`],
+    ['human_position=ten', `human_position must be a whole number from 1 to 9 (got "ten"). ${see}`],
     ['human_position=0', `human_position must be at least 1 (got 0). ${see}`],
     ['human_position=10', `human_position must be at most 9 (got 10). ${see}`],
-    ['human_position=2.5', `human_position must be a whole number (got "2.5"). ${see}`]
+    ['human_position=2.5', `human_position must be a whole number from 1 to 9 (got "2.5"). ${see}`]
   ]
   for (const [query, message] of cases) {
     const res = await app.inject(`/human_move?${query}`)

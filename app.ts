@@ -14,7 +14,7 @@ import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
-import config, { type Config } from './plugins/config.js'
+import config, { type Config, listOf } from './plugins/config.js'
 import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins/logging.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
 import accepts from './plugins/external/accepts.js'
@@ -52,7 +52,8 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
     logController: new OneLinePerRequest(),
     childLoggerFactory,
     genReqId: () => randomUUID(),
-    trustProxy: config.TRUST_PROXY,
+    // A hop count, a list of proxies, or all (Fastify takes each; its types omit the count).
+    trustProxy: (typeof config.TRUST_PROXY === 'string' ? listOf(config.TRUST_PROXY) : config.TRUST_PROXY) as boolean,
     bodyLimit: 64 * 1024,
     connectionTimeout: 60_000,
     requestTimeout: REQUEST_TIMEOUT_MS,

@@ -3,6 +3,7 @@
  * from the schema, so the two cannot drift. A bad value stops the start with one line that names
  * the variable and what is wrong.
  */
+import { BlockList, isIP } from 'node:net'
 import { type Static, Type } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { Value } from '@sinclair/typebox/value'
@@ -13,6 +14,9 @@ const HOST_NAME = String.raw`(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])`
 const HOST_LIST = String.raw`^\s*${HOST_NAME}\s*(?:,\s*${HOST_NAME}\s*)*$`
 const ORIGIN = String.raw`https?://${HOST_NAME}(?::[0-9]+)?`
 const ORIGIN_LIST = String.raw`^\s*${ORIGIN}\s*(?:,\s*${ORIGIN}\s*)*$`
+// IPv4 or IPv6 addresses, each with an optional /prefix (checked further by net.BlockList on use).
+const NETWORK = String.raw`[0-9A-Fa-f.:]+(?:/[0-9]{1,3})?`
+const NETWORK_LIST = String.raw`^\s*${NETWORK}\s*(?:,\s*${NETWORK}\s*)*$`
 
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'an integer from 1 to 65535' }),
@@ -23,7 +27,11 @@ export const ConfigSchema = Type.Object({
   CONTACT: Type.Optional(Type.String({ minLength: 3, description: 'an e-mail address or URL shown on the privacy page' })),
   API_KEY: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (calls per caller per minute)' }),
-  TRUST_PROXY: Type.Boolean({ default: false, description: 'true or false' }),
+  TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 10 }), Type.String({ pattern: NETWORK_LIST })], {
+    default: false,
+    description: 'false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service)'
+  }),
+  TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })
@@ -52,9 +60,10 @@ function checkPublicUrl (value: string): string | null {
 }
 
 /** Environment values are text: numbers and booleans are read strictly, anything else stays text. */
-function parse (type: unknown, value: string): unknown {
-  if (type === 'integer') return /^[0-9]+$/.test(value) ? Number(value) : value
-  if (type === 'boolean') return value === 'true' ? true : value === 'false' ? false : value
+function parse (schema: { type?: unknown, anyOf?: Array<{ type: unknown }> }, value: string): unknown {
+  const types = schema.anyOf?.map(one => one.type) ?? [schema.type]
+  if (types.includes('integer') && /^[0-9]+$/.test(value)) return Number(value)
+  if (types.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true'
   return value
 }
 
@@ -63,7 +72,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   const values: Record<string, unknown> = {}
   for (const key of keys) {
     const value = env[key]?.trim()
-    if (value !== undefined && value !== '') values[key] = parse(ConfigSchema.properties[key].type, value)
+    if (value !== undefined && value !== '') values[key] = parse(ConfigSchema.properties[key] as Parameters<typeof parse>[0], value)
   }
   const config = Value.Default(ConfigSchema, values)
   const error = Value.Errors(ConfigSchema, config).First()
@@ -74,12 +83,37 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${got}.`)
   }
   const valid = config as Config
+  for (const key of ['TRUST_PROXY', 'TRUSTED_NETWORKS'] as const) {
+    const value = valid[key]
+    if (typeof value !== 'string') continue
+    const wrong = listOf(value).find(entry => !isNetwork(entry))
+    if (wrong !== undefined) throw new ConfigError(`${key} has ${JSON.stringify(wrong)}, which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).`)
+  }
   if (valid.PUBLIC_URL !== undefined) {
     const problem = checkPublicUrl(valid.PUBLIC_URL)
     if (problem !== null) throw new ConfigError(`PUBLIC_URL ${problem} (got ${JSON.stringify(valid.PUBLIC_URL)}).`)
     valid.PUBLIC_URL = new URL(valid.PUBLIC_URL).origin
   }
   return valid
+}
+
+function isNetwork (entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^[0-9]+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
+
+/** Addresses and CIDRs as a set to test client addresses against. */
+export function networksOf (value: string | undefined): BlockList {
+  const networks = new BlockList()
+  for (const entry of listOf(value)) {
+    const [address, prefix] = entry.split('/')
+    const type = isIP(address) === 4 ? 'ipv4' : 'ipv6'
+    if (prefix === undefined) networks.addAddress(address, type)
+    else networks.addSubnet(address, Number(prefix), type)
+  }
+  return networks
 }
 
 /** A comma-separated setting as its items, lowercased (host names compare without case). */

@@ -17,4 +17,6 @@ t.test('the server options follow the configuration', async t => {
   t.equal(options.trustProxy, true)
   t.match(options.logger, { level: 'warn', redact: { paths: ['req.headers.authorization'] } })
   t.equal(options.return503OnClosing, false)
+  t.same(serverOptions(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' })).trustProxy, ['10.0.0.1', '10.1.0.0/16'])
+  t.equal(serverOptions(loadConfig({ TRUST_PROXY: '2' })).trustProxy, 2)
 })

@@ -1,41 +1,89 @@
 /**
- * Rate limiting, per caller and per minute: RATE_LIMIT_MAX calls to the actions, and a separate,
- * ten times larger allowance for everything else (pages, docs, the document, /health), so reading
- * the docs never uses up a player's moves. ChatGPT's calls come from a few shared OpenAI addresses,
- * so the caller is the `openai-ephemeral-user-id` header when sent, else the client address.
- * Every route goes through the same hook; only its counter and allowance differ.
+ * Rate limiting, per minute: RATE_LIMIT_MAX calls to the actions per player, and a separate, ten
+ * times larger allowance per client for everything else (pages, docs, the document, /health, the
+ * MCP door itself), so reading the docs or connecting an MCP client never uses up a player's moves.
+ *
+ * Who the player is: ChatGPT calls from a few shared addresses and names the person with the
+ * `openai-ephemeral-user-id` header, but anyone can send that header. It is believed only when the
+ * call is known to come from the GPT: with API_KEY set (the key was checked before this runs) or
+ * from TRUSTED_NETWORKS (OpenAI's published egress ranges). Otherwise the id still gets its own
+ * counter, under a ceiling for its address of ten times the player's allowance, so rotating ids
+ * buys at most that. Without an id, the player is the address.
+ *
  * (Numbers, not functions, for the allowances: @fastify/rate-limit awaits a function on every call.)
  */
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { isAction } from '../app/actions.js'
+import { networksOf } from '../config.js'
 
 export const OPEN_ROUTES_FACTOR = 10
+/** How many players' allowances one address may spend with ids that cannot be believed. */
+export const ADDRESS_CEILING_FACTOR = 10
 
-export function callerKey (request: FastifyRequest): string {
-  const user = request.headers['openai-ephemeral-user-id']
-  return typeof user === 'string' && user !== '' ? `user:${user.slice(0, 200)}` : `ip:${request.ip}`
+const playerId = (request: FastifyRequest): string | undefined => {
+  const id = request.headers['openai-ephemeral-user-id']
+  return typeof id === 'string' && id !== '' ? id.slice(0, 200) : undefined
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Whether this call's `openai-ephemeral-user-id` can be believed (see above). */
+    trustsPlayerId: (request: FastifyRequest) => boolean
+  }
+}
+
+/** The counter a call goes to: the player for an action, the client's address for the rest. */
+export function callerKey (fastify: FastifyInstance, request: FastifyRequest): string {
+  const id = playerId(request)
+  if (id === undefined || !isAction(request)) return `ip:${request.ip}`
+  return fastify.trustsPlayerId(request) ? `user:${id}` : `id:${request.ip}:${id}`
+}
+
+const tooMany = (max: number, who: string, seconds: number): Error & { statusCode: number } =>
+  Object.assign(new Error(`Too many calls: at most ${max} a minute ${who}. Wait ${seconds} seconds, then try again.`), { statusCode: 429 })
+
 export default fp(async fastify => {
-  const max = fastify.config.RATE_LIMIT_MAX
+  const { API_KEY, RATE_LIMIT_MAX: max, TRUSTED_NETWORKS } = fastify.config
+  const trusted = networksOf(TRUSTED_NETWORKS)
+  const hasTrustedNetworks = TRUSTED_NETWORKS !== undefined
+  fastify.decorate('trustsPlayerId', (request: FastifyRequest) =>
+    API_KEY !== undefined || (hasTrustedNetworks && trusted.check(request.ip, request.ip.includes(':') ? 'ipv6' : 'ipv4')))
+
   // An action gets its own counter (a route-level limit is a store of its own) with the players'
-  // allowance; every other route, including those other plugins add, shares the larger one.
+  // allowance, and the address ceiling; every other route shares the larger allowance.
   fastify.addHook('onRoute', route => {
     if (route.config?.action !== undefined) route.config = { ...route.config, rateLimit: { max } }
   })
   await fastify.register(rateLimit, {
     max: max * OPEN_ROUTES_FACTOR,
     timeWindow: 60_000,
-    keyGenerator: callerKey,
+    keyGenerator: request => callerKey(fastify, request),
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (request, context) => ({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: `Too many calls: at most ${context.max} a minute ${isAction(request) ? 'per player' : 'per client'}. Wait ${Math.ceil(context.ttl / 1000)} seconds, then try again.`
-    })
+    errorResponseBuilder: (request, context) => tooMany(context.max, isAction(request) ? 'per player' : 'per client', Math.ceil(context.ttl / 1000))
   })
+  // Added after the plugin's own hook, so the ceiling runs after the player's limit.
+  const ceilingHook = addressCeiling()
+  fastify.addHook('onRoute', route => {
+    if (route.config?.action !== undefined) route.onRequest = [...[route.onRequest ?? []].flat(), ceilingHook]
+  })
+
+  /** Spent only by calls whose player id cannot be believed; checked after the player's own limit. */
+  function addressCeiling (): onRequestHookHandler {
+    const ceiling = max * ADDRESS_CEILING_FACTOR
+    const limit = fastify.createRateLimit({
+      max: ceiling,
+      keyGenerator: request => `ceiling:${request.ip}`,
+      allowList: request => playerId(request) === undefined || fastify.trustsPlayerId(request)
+    })
+    return async (request, reply) => {
+      const result = await limit(request)
+      if (result.isAllowed || result.isExceeded !== true) return
+      reply.header('retry-after', result.ttlInSeconds)
+      throw tooMany(ceiling, 'from one address', result.ttlInSeconds as number)
+    }
+  }
 }, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions'] })

@@ -12,6 +12,9 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
   t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false)
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY, 2, 'a hop count')
+  t.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, fd00::/8' }).TRUST_PROXY, '10.0.0.1, fd00::/8', 'a list of proxies')
+  t.equal(loadConfig({ TRUSTED_NETWORKS: '203.0.113.0/24,2001:db8::1' }).TRUSTED_NETWORKS, '203.0.113.0/24,2001:db8::1')
   t.match(loadConfig({ ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' }),
     { ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' })
 })
@@ -23,7 +26,13 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent (got "loud").'],
     [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX must be a positive integer (calls per caller per minute) (got "0").'],
     [{ RATE_LIMIT_MAX: '1.5' }, 'RATE_LIMIT_MAX must be a positive integer (calls per caller per minute) (got "1.5").'],
-    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY must be true or false (got "yes").'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY must be false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service) (got "yes").'],
+    [{ TRUST_PROXY: '0' }, 'TRUST_PROXY must be false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service) (got "0").'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY has "10.0.0.0/33", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
+    [{ TRUSTED_NETWORKS: '203.0.113.0/24, 1.2.3' }, 'TRUSTED_NETWORKS has "1.2.3", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
+    [{ TRUSTED_NETWORKS: '::1/129' }, 'TRUSTED_NETWORKS has "::1/129", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
+    [{ TRUSTED_NETWORKS: '10.0.0.1/8/8' }, 'TRUSTED_NETWORKS has "10.0.0.1/8/8", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
+    [{ TRUSTED_NETWORKS: 'my-proxy' }, 'TRUSTED_NETWORKS must be a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24 (got "my-proxy").'],
     [{ API_KEY: 'short-secret' }, 'API_KEY must be at least 16 characters.'],
     [{ PUBLIC_URL: 'http://game.example.com' }, 'PUBLIC_URL must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1) (got "http://game.example.com").'],
     [{ PUBLIC_URL: 'game.example.com' }, 'PUBLIC_URL is not a URL (got "game.example.com").'],

@@ -98,9 +98,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
 }
 
 function isNetwork (entry: string): boolean {
-  const [address, prefix, ...rest] = entry.split('/')
+  // The pattern allows one /prefix at most.
+  const [address, prefix] = entry.split('/')
   const family = isIP(address)
-  if (family === 0 || rest.length > 0) return false
+  if (family === 0) return false
   return prefix === undefined || (/^[0-9]+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
 }
 

@@ -12,6 +12,7 @@ import { type DestinationStream, destination } from 'pino'
 import type { RandomSource } from './engine/index.js'
 import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
+import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
 import config, { type Config, listOf } from './plugins/config.js'
@@ -64,7 +65,7 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
     http: { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     clientErrorHandler,
     frameworkErrors,
-    return503OnClosing: false, // during shutdown, requests on open connections are still answered
+    return503OnClosing: false, // after the drain, requests already on a connection are still answered
     routerOptions: { ignoreTrailingSlash: true }
   }
 }
@@ -75,6 +76,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(helmet)
   await fastify.register(accepts)
   await fastify.register(errors)
+  await fastify.register(drain)
   await fastify.register(actions)
   // Every route, /health included, goes through the same hooks: the rate limit counts the actions
   // apart, and the API key is asked only of the actions (routes with `config: { action: true }`).

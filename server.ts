@@ -1,14 +1,15 @@
 /**
  * Starts the service: reads the configuration, builds the app, listens, and on SIGTERM or SIGINT
- * stops taking connections, finishes the requests in flight, then exits.
+ * drains (SHUTDOWN_DRAIN_MS: /health says 503, answers close their connections, requests are still
+ * answered), then stops taking connections, finishes the requests in flight, and exits 0.
  */
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import app, { serverOptions } from './app.js'
 import { ConfigError, loadConfig } from './plugins/config.js'
 
-/** How long requests in flight get to finish after a stop signal before the process exits anyway. */
-export const SHUTDOWN_DELAY_MS = 10_000
+/** How long requests in flight get after the drain before the process exits anyway. */
+export const SHUTDOWN_DELAY_MS = 4_000
 
 async function start (): Promise<void> {
   let config
@@ -22,9 +23,15 @@ async function start (): Promise<void> {
   const fastify = Fastify(serverOptions(config))
   await fastify.register(app, { config })
 
-  closeWithGrace({ delay: SHUTDOWN_DELAY_MS }, async ({ signal, err }) => {
-    if (err !== undefined) fastify.log.error({ err }, 'stopping after an uncaught error')
-    else fastify.log.info({ signal }, 'stopping: finishing requests in flight')
+  closeWithGrace({ delay: config.SHUTDOWN_DRAIN_MS + SHUTDOWN_DELAY_MS }, async ({ signal, err }) => {
+    if (err !== undefined) {
+      fastify.log.error({ err }, 'stopping after an uncaught error')
+    } else {
+      fastify.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'draining: /health answers 503, connections close after each answer')
+      fastify.drain()
+      await new Promise(resolve => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS))
+      fastify.log.info('stopping: finishing requests in flight')
+    }
     await fastify.close()
   })
 

@@ -13,7 +13,7 @@ t.test('a bad configuration stops the start with one line and exit status 1', as
 })
 
 t.test('the server listens on HOST:PORT and answers', async t => {
-  const { port, child } = await startServer(t)
+  const { port, child } = await startServer(t, { SHUTDOWN_DRAIN_MS: '0' })
   const res = await fetch(`http://127.0.0.1:${port}/human_move?position_1=X`)
   t.equal(res.status, 200)
   t.equal(((await res.json()) as { ai_move: { position: number } }).ai_move.position, 5)
@@ -30,7 +30,7 @@ t.test('an uncaught error is logged and the server stops with exit status 1', as
 })
 
 t.test('SIGTERM: a request whose headers are still arriving is answered normally, then the process exits 0', async t => {
-  const { port, child, output } = await startServer(t)
+  const { port, child, output } = await startServer(t, { SHUTDOWN_DRAIN_MS: '200' })
   // A request whose headers are only half sent when the signal comes.
   const socket = net.connect(port, '127.0.0.1')
   await once(socket, 'connect')

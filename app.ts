@@ -20,6 +20,7 @@ import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
 import accepts from './plugins/external/accepts.js'
 import helmet from './plugins/external/helmet.js'
+import metrics from './plugins/external/metrics.js'
 import rateLimit from './plugins/external/rate-limit.js'
 import swagger from './plugins/external/swagger.js'
 import underPressure from './plugins/external/under-pressure.js'
@@ -72,6 +73,7 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
 
 async function app (fastify: FastifyInstance, options: AppOptions): Promise<void> {
   await fastify.register(config, { config: options.config })
+  await fastify.register(metrics)
   await fastify.register(underPressure)
   await fastify.register(helmet)
   await fastify.register(accepts)

@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service)'
   }),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'an integer from 1 to 65535, other than PORT' })),
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 5000, description: 'milliseconds from 0 to 120000 to keep answering after a stop signal' }),
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
@@ -90,6 +91,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     const wrong = listOf(value).find(entry => !isNetwork(entry))
     if (wrong !== undefined) throw new ConfigError(`${key} has ${JSON.stringify(wrong)}, which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).`)
   }
+  if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
   if (valid.PUBLIC_URL !== undefined) {
     const problem = checkPublicUrl(valid.PUBLIC_URL)
     if (problem !== null) throw new ConfigError(`PUBLIC_URL ${problem} (got ${JSON.stringify(valid.PUBLIC_URL)}).`)

@@ -6,6 +6,7 @@
  * reading the flag in its own way: the OpenAPI document lists them, the MCP door offers them as
  * tools, the API key guards them, and the rate limit counts them with the players' allowance.
  */
+import { randomBytes } from 'node:crypto'
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
@@ -78,6 +79,21 @@ declare module 'fastify' {
     /** Every action registered so far, in registration order. */
     actions: readonly Action[]
   }
+}
+
+/**
+ * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
+ * through an MCP Apps host. The MCP door marks the calls it makes with a header whose value holds a
+ * secret of this process, so no caller can claim a door.
+ */
+export type Door = 'http' | 'mcp' | 'view'
+export const DOOR_HEADER = 'x-tictactoe-door'
+const DOOR_SECRET = randomBytes(16).toString('hex')
+export const doorHeader = (door: Exclude<Door, 'http'>): string => `${door} ${DOOR_SECRET}`
+export function doorOf (request: FastifyRequest): Door {
+  const mark = request.headers[DOOR_HEADER]
+  if (mark === undefined) return 'http'
+  return mark === doorHeader('view') ? 'view' : mark === doorHeader('mcp') ? 'mcp' : 'http'
 }
 
 export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined

@@ -63,6 +63,7 @@ export default fp(async fastify => {
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    onExceeded: request => fastify.gameMetrics.limited(isAction(request) ? 'player' : 'client'),
     errorResponseBuilder: (request, context) => tooMany(context.max, isAction(request) ? 'per player' : 'per client', Math.ceil(context.ttl / 1000))
   })
   // Added after the plugin's own hook, so the ceiling runs after the player's limit.
@@ -82,8 +83,9 @@ export default fp(async fastify => {
     return async (request, reply) => {
       const result = await limit(request)
       if (result.isAllowed || result.isExceeded !== true) return
+      fastify.gameMetrics.limited('address')
       reply.header('retry-after', result.ttlInSeconds)
       throw tooMany(ceiling, 'from one address', result.ttlInSeconds as number)
     }
   }
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions'] })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions', 'metrics'] })

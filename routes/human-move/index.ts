@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { preValidationHookHandler } from 'fastify'
-import type { ActionOptions } from '../../plugins/app/actions.js'
+import { type ActionOptions, doorOf } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
 import { playTicTacToe } from './prompt.js'
@@ -41,12 +41,20 @@ const action: ActionOptions = {
 
 const humanMove: FastifyPluginAsyncTypebox = async fastify => {
   fastify.get('/human_move', { schema: humanMoveSchema, config: { action }, preValidation: normalizeQuery }, async (request, reply) => {
-    const turn = fastify.engine.playTurn(moveRequestFrom(request.query))
+    const move = moveRequestFrom(request.query)
+    const turn = fastify.engine.playTurn(move)
     if (!turn.ok) {
       request.log.info({ code: turn.error.code }, 'impossible board')
+      fastify.gameMetrics.rejected(turn.error.code)
       return reply.code(400).send(turnErrorAnswer(turn.error))
     }
-    return moveAnswer(turn.turn)
+    const answer = moveAnswer(turn.turn)
+    // A call that changed the board is a move (not a repeat of a finished game).
+    if (turn.turn.move !== null || move.humanPosition !== undefined) {
+      fastify.gameMetrics.move(doorOf(request), move.difficulty)
+      if (answer.status === 'end') fastify.gameMetrics.finished(answer.winner === 'Draw' ? 'draw' : answer.winner === move.aiPlayer ? 'ai' : 'player')
+    }
+    return answer
   })
 }
 

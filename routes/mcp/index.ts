@@ -10,7 +10,7 @@
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
 import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Action } from '../../plugins/app/actions.js'
+import { type Action, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
@@ -31,8 +31,11 @@ function queryOf (args: Record<string, unknown>): Record<string, string | string
   return query
 }
 
-async function callAction (fastify: FastifyInstance, request: FastifyRequest, action: Action, args: Record<string, unknown>): Promise<CallToolResult> {
-  const headers: Record<string, string> = {}
+/** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
+export const VIEW_CALL_META = 'tictactoe/door'
+
+async function callAction (fastify: FastifyInstance, request: FastifyRequest, action: Action, args: Record<string, unknown>, door: 'mcp' | 'view'): Promise<CallToolResult> {
+  const headers: Record<string, string> = { [DOOR_HEADER]: doorHeader(door) }
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers[name]
     if (typeof value === 'string') headers[name] = value
@@ -69,7 +72,9 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
     if (action === undefined) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `There is no tool "${call.params.name}"; the tools are ${actions.map(one => one.toolName).join(', ')}.`)
     }
-    return await callAction(fastify, request, action, call.params.arguments ?? {})
+    // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
+    const door = call.params._meta?.[VIEW_CALL_META] === 'view' ? 'view' : 'mcp'
+    return await callAction(fastify, request, action, call.params.arguments ?? {}, door)
   })
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptOf) }))
   server.setRequestHandler('prompts/get', async ({ params }): Promise<GetPromptResult> => {

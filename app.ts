@@ -22,6 +22,7 @@ import accepts from './plugins/external/accepts.js'
 import helmet from './plugins/external/helmet.js'
 import metrics from './plugins/external/metrics.js'
 import rateLimit from './plugins/external/rate-limit.js'
+import redis from './plugins/external/redis.js'
 import swagger from './plugins/external/swagger.js'
 import underPressure from './plugins/external/under-pressure.js'
 
@@ -82,6 +83,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(actions)
   // Every route, /health included, goes through the same hooks: the rate limit counts the actions
   // apart, and the API key is asked only of the actions (routes with `config: { action: true }`).
+  await fastify.register(redis)
   await fastify.register(rateLimit)
   await fastify.register(auth)
   await fastify.register(engine, { random: options.random })

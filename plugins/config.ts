@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service)'
   }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'a redis:// or rediss:// URL, such as redis://redis:6379' })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'an integer from 1 to 65535, other than PORT' })),
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 5000, description: 'milliseconds from 0 to 120000 to keep answering after a stop signal' }),
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),

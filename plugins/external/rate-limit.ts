@@ -59,6 +59,8 @@ export default fp(async fastify => {
   await fastify.register(rateLimit, {
     max: max * OPEN_ROUTES_FACTOR,
     timeWindow: 60_000,
+    // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
+    ...(fastify.redis !== null ? { redis: fastify.redis, nameSpace: 'tictactoe-rate-limit:', skipOnError: true } : {}),
     keyGenerator: request => callerKey(fastify, request),
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
@@ -88,4 +90,4 @@ export default fp(async fastify => {
       throw tooMany(ceiling, 'from one address', result.ttlInSeconds as number)
     }
   }
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions', 'metrics'] })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions', 'metrics', 'redis'] })

@@ -1,13 +1,13 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../plugins/config.js'
+import { ConfigError, loadConfig, networksOf } from '../../plugins/config.js'
 
 t.test('defaults', async t => {
-  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MAX: 60, TRUST_PROXY: false })
+  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MAX: 60, TRUST_PROXY: false, SHUTDOWN_DRAIN_MS: 5000 })
 })
 
 t.test('values are read strictly, and empty means unset', async t => {
   t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', RATE_LIMIT_MAX: '100000', TRUST_PROXY: 'true', LOG_LEVEL: 'debug', API_KEY: '', CONTACT: 'a@b.c' }),
-    { PORT: 8080, HOST: '0.0.0.0', RATE_LIMIT_MAX: 100000, TRUST_PROXY: true, LOG_LEVEL: 'debug', CONTACT: 'a@b.c' })
+    { PORT: 8080, HOST: '0.0.0.0', RATE_LIMIT_MAX: 100000, TRUST_PROXY: true, LOG_LEVEL: 'debug', CONTACT: 'a@b.c', SHUTDOWN_DRAIN_MS: 5000 })
   t.equal(loadConfig({ PUBLIC_URL: 'https://Game.Example.com/' }).PUBLIC_URL, 'https://game.example.com')
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
@@ -15,6 +15,13 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.equal(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY, 2, 'a hop count')
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, fd00::/8' }).TRUST_PROXY, '10.0.0.1, fd00::/8', 'a list of proxies')
   t.equal(loadConfig({ TRUSTED_NETWORKS: '203.0.113.0/24,2001:db8::1' }).TRUSTED_NETWORKS, '203.0.113.0/24,2001:db8::1')
+  const networks = networksOf('203.0.113.0/24, 198.51.100.7, 2001:db8::/32, ::1')
+  t.ok(networks.check('203.0.113.9', 'ipv4'))
+  t.ok(networks.check('198.51.100.7', 'ipv4'))
+  t.notOk(networks.check('198.51.100.8', 'ipv4'))
+  t.ok(networks.check('2001:db8::42', 'ipv6'))
+  t.ok(networks.check('::1', 'ipv6'))
+  t.equal(loadConfig({ REDIS_URL: 'redis://redis:6379' }).REDIS_URL, 'redis://redis:6379')
   t.match(loadConfig({ ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' }),
     { ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' })
 })
@@ -31,6 +38,7 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY has "10.0.0.0/33", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
     [{ TRUSTED_NETWORKS: '203.0.113.0/24, 1.2.3' }, 'TRUSTED_NETWORKS has "1.2.3", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
     [{ TRUSTED_NETWORKS: '::1/129' }, 'TRUSTED_NETWORKS has "::1/129", which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL, such as redis://redis:6379 (got "localhost:6379").'],
     [{ TRUSTED_NETWORKS: 'my-proxy' }, 'TRUSTED_NETWORKS must be a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24 (got "my-proxy").'],
     [{ API_KEY: 'short-secret' }, 'API_KEY must be at least 16 characters.'],
     [{ PUBLIC_URL: 'http://game.example.com' }, 'PUBLIC_URL must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1) (got "http://game.example.com").'],

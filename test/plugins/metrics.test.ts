@@ -65,6 +65,18 @@ t.test('outcomes: the player can win, and a draw is a draw', async t => {
   t.equal(sample(text, 'tictactoe_moves_total', 'door="http",difficulty="hard"'), 2, 'a finished board sent again is no move')
 })
 
+t.test('a failure to collect is a 500 and a log line, never a crash', async t => {
+  const metricsPort = await freePort()
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, { METRICS_PORT: String(metricsPort) }, { logs })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  app.metrics.client.register.metrics = async () => { throw new Error('collector broke') }
+  const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+  t.equal(res.status, 500)
+  t.equal(await res.text(), 'The metrics could not be collected; see the log.\n')
+  t.ok(logs.some(line => line.msg === 'metrics failed'))
+})
+
 t.test('METRICS_PORT must not be the public port', async t => {
   const { loadConfig } = await import('../../plugins/config.js')
   t.throws(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }), { message: 'METRICS_PORT must be an integer from 1 to 65535, other than PORT (got 8080): the metrics never share the public port.' })

@@ -11,8 +11,8 @@ async function answered (app: Awaited<ReturnType<typeof buildApp>>, calls: Array
   return codes
 }
 
-const forgedIds = (count: number, extra: Record<string, string> = {}) =>
-  Array.from({ length: count }, (_, i) => ({ headers: { 'openai-ephemeral-user-id': `u${i}`, ...extra } }))
+const forgedIds = (count: number, extra: Record<string, string> = {}, prefix = 'u') =>
+  Array.from({ length: count }, (_, i) => ({ headers: { 'openai-ephemeral-user-id': `${prefix}${i}`, ...extra } }))
 
 t.test('without the key or a trusted network, rotating ids stops at the address ceiling', async t => {
   const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
@@ -37,9 +37,10 @@ t.test('from TRUSTED_NETWORKS the id is believed; from elsewhere the ceiling hol
   const app = await buildApp(t, { RATE_LIMIT_MAX: '1', TRUSTED_NETWORKS: '203.0.113.0/24, 2001:db8::/32' })
   const fromOpenAI = forgedIds(15).map(call => ({ ...call, remoteAddress: '203.0.113.7' }))
   t.same(await answered(app, fromOpenAI), Array(15).fill(200))
-  const fromIpv6 = forgedIds(15).map(call => ({ ...call, remoteAddress: '2001:db8::5' }))
+  // Other players: a believed id is one player wherever it calls from.
+  const fromIpv6 = forgedIds(15, {}, 'v6-').map(call => ({ ...call, remoteAddress: '2001:db8::5' }))
   t.same(await answered(app, fromIpv6), Array(15).fill(200))
-  const elsewhere = forgedIds(15).map(call => ({ ...call, remoteAddress: '198.51.100.1' }))
+  const elsewhere = forgedIds(15, {}, 'x-').map(call => ({ ...call, remoteAddress: '198.51.100.1' }))
   t.equal((await answered(app, elsewhere)).filter(code => code === 200).length, 10)
 })
 

@@ -1,0 +1,54 @@
+/** The Redis connection in process: connected, lost and back, each told once in the log; calls never wait. */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import t, { type Test } from 'tap'
+import { buildApp } from '../helper.js'
+import { freePort } from '../process-helper.js'
+
+async function startRedis (t: Test, port: number): Promise<ChildProcess> {
+  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })
+  let output = ''
+  redis.stdout?.on('data', chunk => { output += chunk })
+  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  return redis
+}
+
+async function until (condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
+}
+
+t.test('REDIS_URL: counted in Redis; down, calls go through uncounted; back, counted again', async t => {
+  const port = await freePort()
+  let redis = await startRedis(t, port)
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_MAX: '2' }, { logs })
+  await app.ready()
+  const said = (text: string): number => logs.filter(line => String(line.msg).startsWith(text)).length
+  await until(() => said('Redis connected') === 1)
+  t.equal(said('Redis connected'), 1)
+  const play = async (): Promise<number> => (await app.inject('/human_move?ai_player=X')).statusCode
+  t.same([await play(), await play(), await play()], [200, 200, 429])
+  t.ok(await app.redis?.keys('tictactoe-rate-limit:*').then(keys => keys.length > 0), 'the count lives in Redis')
+
+  redis.kill('SIGKILL')
+  await once(redis, 'exit')
+  await until(() => said('Redis is unreachable') === 1)
+  t.same([await play(), await play(), await play()], [200, 200, 200], 'uncounted while Redis is away')
+  t.equal(said('Redis is unreachable'), 1, 'one line for the outage, however many retries')
+
+  redis = await startRedis(t, port)
+  await until(() => said('Redis is back') === 1)
+  t.equal(said('Redis is back'), 1)
+  await app.redis?.flushall()
+  t.same([await play(), await play(), await play()], [200, 200, 429], 'counted again')
+})
+
+t.test('Redis unreachable from the start: one line, and calls are answered', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, { REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, { logs })
+  await app.ready()
+  await until(() => logs.some(line => String(line.msg).startsWith('Redis is unreachable')))
+  t.equal((await app.inject('/human_move?ai_player=X')).statusCode, 200)
+  t.equal(logs.filter(line => String(line.msg).startsWith('Redis is unreachable')).length, 1)
+})

@@ -3,8 +3,10 @@
  * one run on one machine. The server under test gets core 0 and this loader core 1 (taskset), so
  * they do not fight over a core. The targets take turns over several rounds and each figure is the
  * median of its rounds, so a burst of noise on this shared machine hits one round of each, not one
- * target. Prints requests/s, p50/p99 latency, ratios, start-up time to the first answer and
- * resident memory.
+ * target. Prints requests/s, p50/p99 latency, the server's CPU time per request, start-up time to
+ * the first answer and resident memory, and the ratios to bare Fastify. With redis-server on the
+ * machine, a second service process counts its rate limit in Redis (REDIS_URL), measured beside
+ * the in-memory store.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -90,18 +92,37 @@ const movePaths = reachablePositions()
   .filter(p => p.turn === 'O')
   .map(p => `/human_move?${new URLSearchParams(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== ''))}`)
 
-const hello = await startServer('scripts/hello-server.js', 39201)
-const service = await startServer('server.js', 39202, { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1' })
-const rssIdle = rssMb(service.child)
+/** A redis-server of the bench's own on the loader's core, or null when there is none to run. */
+async function startRedis (port: number): Promise<ChildProcess | null> {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return null
+  }
+  const args = ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+  const redis = hasTaskset ? spawn('taskset', ['-c', '1', ...args], { stdio: 'ignore' }) : spawn(args[0], args.slice(1), { stdio: 'ignore' })
+  await new Promise(resolve => setTimeout(resolve, 300))
+  return redis
+}
 
+const SERVICE_ENV = { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0' }
+const hello = await startServer('scripts/hello-server.js', 39201)
+const helloRss = rssMb(hello.child)
+const service = await startServer('server.js', 39202, SERVICE_ENV)
+const rssIdle = rssMb(service.child)
+const redis = await startRedis(39204)
+const withRedis = redis === null ? null : await startServer('server.js', 39203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:39204' })
+
+const moves = `GET /human_move (${movePaths.length} positions)`
 const results = await measure([
   { name: 'bare Fastify hello-world', server: hello, paths: ['/'] },
-  { name: 'service GET /health', server: service, paths: ['/health'] },
-  { name: `service GET /human_move (${movePaths.length} positions)`, server: service, paths: movePaths }
+  { name: `service ${moves}`, server: service, paths: movePaths },
+  ...(withRedis === null ? [] : [{ name: `service ${moves}, rate limit in Redis`, server: withRedis, paths: movePaths }]),
+  { name: 'service GET /health', server: service, paths: ['/health'] }
 ])
 const rssLoaded = rssMb(service.child)
-hello.child.kill('SIGTERM')
-service.child.kill('SIGTERM')
+for (const server of [hello, service, withRedis]) server?.child.kill('SIGTERM')
+redis?.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
 console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
@@ -110,12 +131,13 @@ console.log('')
 console.log('| target | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
-const [bare, health, move] = results
+const [bare, move] = results
+const redisMove = withRedis === null ? undefined : results[2]
 console.log('')
-console.log(`/human_move / /health: ${(move.rps / health.rps).toFixed(2)} (target >= 0.85)`)
-console.log(`/health / bare Fastify: ${(health.rps / bare.rps).toFixed(2)} (target >= 0.70)`)
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
-console.log(`by server CPU per request: /human_move / /health ${(health.cpuUs / move.cpuUs).toFixed(2)}, /health / bare ${(bare.cpuUs / health.cpuUs).toFixed(2)}`)
-console.log(`start-up to first answer: service ${service.startupMs.toFixed(0)} ms, bare Fastify ${hello.startupMs.toFixed(0)} ms`)
-console.log(`service resident memory: ${rssIdle.toFixed(0)} MB idle, ${rssLoaded.toFixed(0)} MB after the load`)
+console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs; target >= 0.45)`)
+if (redisMove !== undefined) console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
+else console.log('  (no redis-server on this machine: the Redis store was not measured)')
+console.log(`start-up to first answer: ${(service.startupMs / hello.startupMs).toFixed(2)}x bare Fastify's (${service.startupMs.toFixed(0)} ms against ${hello.startupMs.toFixed(0)} ms; target <= 1.6x)`)
+console.log(`resident memory idle: ${(rssIdle / helloRss).toFixed(2)}x bare Fastify's (${rssIdle.toFixed(0)} MB against ${helloRss.toFixed(0)} MB; target <= 1.4x); ${rssLoaded.toFixed(0)} MB after the load`)

@@ -71,7 +71,8 @@ export default fp(async fastify => {
   // Added after the plugin's own hook, so the ceiling runs after the player's limit.
   const ceilingHook = addressCeiling()
   fastify.addHook('onRoute', route => {
-    if (route.config?.action !== undefined) route.onRequest = [...[route.onRequest ?? []].flat(), ceilingHook]
+    // The limiter's own onRoute, which ran first, always leaves an array of hooks on an action.
+    if (route.config?.action !== undefined) (route.onRequest as onRequestHookHandler[]).push(ceilingHook)
   })
 
   /** Spent only by calls whose player id cannot be believed; checked after the player's own limit. */

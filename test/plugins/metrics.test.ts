@@ -12,7 +12,7 @@ function sample (text: string, name: string, labels: string): number {
 
 t.test('the metrics port counts requests, moves by door, finished games, refused boards and limited calls', async t => {
   const metricsPort = await freePort()
-  const app = await buildApp(t, { METRICS_PORT: String(metricsPort), RATE_LIMIT_MAX: '6' })
+  const app = await buildApp(t, { METRICS_PORT: String(metricsPort), RATE_LIMIT_MAX: '7' })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
 
   // Over HTTP: two moves at hard, one at easy, a finished game the AI wins, a refused board.
@@ -26,24 +26,24 @@ t.test('the metrics port counts requests, moves by door, finished games, refused
   t.teardown(() => client.close())
   await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
   await client.callTool({ name: 'play_move', arguments: { ai_player: 'X', difficulty: 'medium' }, _meta: { 'tictactoe/door': 'view' } })
-  // A seventh action call from this address spends the player's allowance of 6.
+  // A forged door header is an ordinary HTTP call.
+  await fetch(`${address}/human_move?ai_player=X`, { headers: { 'x-tictactoe-door': 'view guess' } })
+  // An eighth action call from this address spends the player's allowance of 7.
   const limited = await fetch(`${address}/human_move?ai_player=X`)
   t.equal(limited.status, 429)
-  // A forged door header is an ordinary HTTP call.
-  await fetch(`${address}/health`, { headers: { 'x-tictactoe-door': 'view guess' } })
 
   const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
   t.equal(res.status, 200)
   t.match(res.headers.get('content-type'), /^text\/plain/)
   const text = await res.text()
-  t.equal(sample(text, 'tictactoe_moves_total', 'door="http",difficulty="hard"'), 2)
+  t.equal(sample(text, 'tictactoe_moves_total', 'door="http",difficulty="hard"'), 3)
   t.equal(sample(text, 'tictactoe_moves_total', 'door="http",difficulty="easy"'), 1)
   t.equal(sample(text, 'tictactoe_moves_total', 'door="mcp",difficulty="hard"'), 1)
   t.equal(sample(text, 'tictactoe_moves_total', 'door="view",difficulty="medium"'), 1)
   t.equal(sample(text, 'tictactoe_games_finished_total', 'outcome="ai"'), 1)
   t.equal(sample(text, 'tictactoe_rejected_boards_total', 'code="too_many_x"'), 1)
   t.equal(sample(text, 'tictactoe_rate_limited_total', 'limit="player"'), 1)
-  t.match(text, /http_request_duration_seconds_count\{method="GET",route="\/human_move",status_code="200"\} 5/, 'per-route durations by status')
+  t.match(text, /http_request_duration_seconds_count\{method="GET",route="\/human_move",status_code="200"\} 6/, 'per-route durations by status')
   t.match(text, /http_request_duration_seconds_count\{method="GET",route="\/human_move",status_code="429"\} 1/)
   t.match(text, /^process_cpu_user_seconds_total /m, 'Node\'s process metrics')
   t.match(text, /^nodejs_eventloop_lag_seconds /m)

@@ -50,5 +50,7 @@ t.test('Redis unreachable from the start: one line, and calls are answered', asy
   await app.ready()
   await until(() => logs.some(line => String(line.msg).startsWith('Redis is unreachable')))
   t.equal((await app.inject('/human_move?ai_player=X')).statusCode, 200)
+  // Long enough for several reconnect attempts, each of them an error.
+  await new Promise(resolve => setTimeout(resolve, 1500))
   t.equal(logs.filter(line => String(line.msg).startsWith('Redis is unreachable')).length, 1)
 })

@@ -5,8 +5,13 @@
  * HTTP routes give. 5xx details stay in the log.
  */
 import { STATUS_CODES } from 'node:http'
-import { ProtocolErrorCode } from '@modelcontextprotocol/server'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+// JSON-RPC's own codes (the SDK has them too, but it is loaded only on the first MCP call).
+export const PARSE_ERROR = -32700
+export const INVALID_REQUEST = -32600
+export const INVALID_PARAMS = -32602
+export const INTERNAL_ERROR = -32603
 
 export function jsonRpcError (code: number, message: string, id: string | number | null = null) {
   return { jsonrpc: '2.0' as const, error: { code, message }, id }
@@ -18,12 +23,12 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
   if (statusCode >= 500) {
     request.log.error({ err: error }, 'request failed')
-    return reply.code(statusCode).send(jsonRpcError(ProtocolErrorCode.InternalError,
+    return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR,
       `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }
   request.log.info({ code: error.code, message: error.message }, 'request refused')
   if (NOT_JSON.has(error.code)) {
-    return reply.code(400).send(jsonRpcError(ProtocolErrorCode.ParseError, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
+    return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
   }
   return reply.code(statusCode).send(jsonRpcError(-32000, error.message))
 }

@@ -6,11 +6,12 @@
  *   addresses with no PUBLIC_URL) any Host is taken, and a warning at start says how to close it.
  * - Origin, when sent (browsers send it; ChatGPT and Claude call server to server without it),
  *   must be one of ALLOWED_ORIGINS, or have one of the allowed hosts (the same site).
- * A refusal is 403 with a JSON-RPC error. Host names are compared by the MCP SDK's own check (the
- * one its Fastify helper wraps), with a message that says which setting lets a name in.
+ * A refusal is 403 with a JSON-RPC error, with a message that says which setting lets a name in.
+ * (The MCP SDK and its Fastify helper have the same Host check, port-agnostic, written the same
+ * way here: importing them would load the whole SDK at start, which the door otherwise loads on
+ * its first call.)
  */
 import { isIP } from 'node:net'
-import { localhostAllowedHostnames, validateHostHeader } from '@modelcontextprotocol/server'
 import type { FastifyInstance, onRequestHookHandler } from 'fastify'
 import { type Config, listOf } from '../../plugins/config.js'
 import { jsonRpcError } from './json-rpc.js'
@@ -21,10 +22,12 @@ export function isLoopback (host: string): boolean {
   return host === '::1'
 }
 
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
+
 export function allowedHosts (config: Config): string[] {
   return [
     ...(config.PUBLIC_URL !== undefined ? [new URL(config.PUBLIC_URL).hostname] : []),
-    ...(isLoopback(config.HOST) ? localhostAllowedHostnames() : []),
+    ...(isLoopback(config.HOST) ? LOOPBACK_NAMES : []),
     ...listOf(config.ALLOWED_HOSTS)
   ]
 }
@@ -37,11 +40,22 @@ function hostnameOf (origin: string): string | undefined {
   }
 }
 
+/** The Host header's name without its port (IPv6 in brackets), or undefined when it has none. */
+function hostnameOfHeader (host: string | undefined): string | undefined {
+  if (host === undefined || host === '') return undefined
+  try {
+    return new URL(`http://${host}`).hostname
+  } catch {
+    return undefined
+  }
+}
+
 function hostValidation (hosts: string[]): onRequestHookHandler {
   return (request, reply, done) => {
-    const result = validateHostHeader(request.headers.host, hosts)
-    if (result.ok) return done()
-    reply.code(403).send(jsonRpcError(-32000, `${result.message}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))
+    const hostname = hostnameOfHeader(request.headers.host)
+    if (hostname !== undefined && hosts.includes(hostname)) return done()
+    const got = hostname === undefined ? `Invalid Host header: ${JSON.stringify(request.headers.host ?? '')}` : `Invalid Host: ${hostname}`
+    reply.code(403).send(jsonRpcError(-32000, `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))
   }
 }
 

@@ -243,6 +243,9 @@ t.test('forged Host and Origin are refused with 403; allowed ones are served', a
     t.equal(status, 403, headers.host)
     t.same(body, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `Invalid Host: ${headers.host}. This MCP server answers to game.example.com, localhost, 127.0.0.1, [::1], internal.example.net: set PUBLIC_URL or add the name to ALLOWED_HOSTS.` } })
   }
+  const unreadable = await post(address, ping, { host: 'a b' })
+  t.equal(unreadable.status, 403)
+  t.match(unreadable.body.error.message, /^Invalid Host header: "a b"\. This MCP server answers to/)
   for (const origin of ['http://evil.example.com', 'https://inspector.example.org.evil.example.com', 'null']) {
     const { status, body } = await post(address, ping, { origin })
     t.equal(status, 403, origin)

@@ -1,0 +1,107 @@
+/**
+ * The MCP server itself, built on the official SDK for each POST (stateless). Loaded on the first
+ * call to /mcp, not at start: the SDK takes about 120 ms and 25 MB to load, which a replica that
+ * only serves GPT actions never needs.
+ *
+ * A tool call is the action's own HTTP route, called in-process (`inject`) with the caller's
+ * address and credentials: the same validation, normalisation, error messages, API key, rate
+ * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
+ */
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
+import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Action, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
+import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
+import { packageInfo } from '../../plugins/package-info.js'
+import { VIEW_META, VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
+
+/** What a tool call carries over from the MCP request to the action's route. */
+const FORWARDED_HEADERS = ['authorization', 'openai-ephemeral-user-id', 'openai-conversation-id', 'user-agent'] as const
+
+/** Tool arguments as a query string: numbers and booleans as text, as a GPT would send them. */
+function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue
+    query[name] = Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  }
+  return query
+}
+
+/** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
+export const VIEW_CALL_META = 'tictactoe/door'
+
+async function callAction (fastify: FastifyInstance, request: FastifyRequest, action: Action, args: Record<string, unknown>, door: 'mcp' | 'view'): Promise<CallToolResult> {
+  const headers: Record<string, string> = { [DOOR_HEADER]: doorHeader(door) }
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  const response = await fastify.inject({
+    method: action.method,
+    url: action.url,
+    headers,
+    remoteAddress: request.ip,
+    ...(action.inputIn === 'query' ? { query: queryOf(args) } : { payload: args })
+  })
+  const answer = response.json()
+  if (response.statusCode === 200) return { content: [{ type: 'text', text: action.text(answer) }], structuredContent: answer }
+  // The route's own message (a 400 names the argument and the fix; a 429 says how long to wait),
+  // as a tool error the model can read and correct.
+  const message = String(answer.message).replace(PARAMETERS_HINT, "See the tool's input schema.")
+  return { isError: true, content: [{ type: 'text', text: message }] }
+}
+
+function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Map<string, string>): Server {
+  const actions = fastify.actions
+  const prompts = actions.flatMap(action => action.prompts)
+  const views = actions.flatMap(action => action.view ?? [])
+  const server = new Server(
+    { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
+    {
+      capabilities: { tools: {}, prompts: {}, resources: {} },
+      instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
+    }
+  )
+  server.setRequestHandler('tools/list', async () => ({ tools: actions.map(toolOf) }))
+  server.setRequestHandler('tools/call', async call => {
+    const action = actions.find(one => one.toolName === call.params.name)
+    if (action === undefined) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `There is no tool "${call.params.name}"; the tools are ${actions.map(one => one.toolName).join(', ')}.`)
+    }
+    // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
+    const door = call.params._meta?.[VIEW_CALL_META] === 'view' ? 'view' : 'mcp'
+    return await callAction(fastify, request, action, call.params.arguments ?? {}, door)
+  })
+  server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptOf) }))
+  server.setRequestHandler('prompts/get', async ({ params }): Promise<GetPromptResult> => {
+    const prompt = prompts.find(one => one.name === params.name)
+    if (prompt === undefined) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `There is no prompt "${params.name}"; the prompts are ${prompts.map(one => one.name).join(', ')}.`)
+    }
+    const text = prompt.text(choicesOf(prompt, params.arguments))
+    return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text } }] }
+  })
+  server.setRequestHandler('resources/list', async () => ({
+    resources: views.map(view => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: VIEW_META }))
+  }))
+  server.setRequestHandler('resources/read', async ({ params }) => {
+    const view = views.find(one => one.uri === params.uri)
+    if (view === undefined) throw new ResourceNotFoundError(params.uri)
+    return { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: VIEW_META }] }
+  })
+  return server
+}
+
+/** Answers one JSON-RPC message with a server and a transport of its own. */
+export async function answerMcp (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, pages: Map<string, string>): Promise<void> {
+  const server = mcpServer(fastify, request, pages)
+  const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+  // Closing can only fail on what is already gone: nothing to report.
+  reply.raw.on('close', () => Promise.allSettled([transport.close(), server.close()]))
+  await server.connect(transport)
+  // The transport writes the answer itself; Fastify's hooks (log line, headers) still run.
+  reply.hijack()
+  reply.raw.setHeaders(new Map(Object.entries(reply.getHeaders()) as Array<[string, string]>))
+  await transport.handleRequest(request.raw, reply.raw, request.body)
+}

@@ -8,11 +8,11 @@ import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogC
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
 
-const CHATGPT_HEADERS = { 'openai-conversation-id': 'conversationId', 'openai-gpt-id': 'gptId' } as const
+const CHATGPT_HEADERS = [['openai-conversation-id', 'conversationId'], ['openai-gpt-id', 'gptId']] as const
 
 /** Adds ChatGPT's ids to every line a request logs. */
 export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) => {
-  for (const [header, key] of Object.entries(CHATGPT_HEADERS)) {
+  for (const [header, key] of CHATGPT_HEADERS) {
     const value = rawRequest.headers[header]
     if (typeof value === 'string' && value !== '') bindings[key] = value.slice(0, 100)
   }

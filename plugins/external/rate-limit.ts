@@ -78,17 +78,17 @@ export default fp(async fastify => {
   /** Spent only by calls whose player id cannot be believed; checked after the player's own limit. */
   function addressCeiling (): onRequestHookHandler {
     const ceiling = max * ADDRESS_CEILING_FACTOR
-    const limit = fastify.createRateLimit({
-      max: ceiling,
-      keyGenerator: request => `ceiling:${request.ip}`,
-      allowList: request => playerId(request) === undefined || fastify.trustsPlayerId(request)
-    })
-    return async (request, reply) => {
-      const result = await limit(request)
-      if (result.isAllowed || result.isExceeded !== true) return
-      fastify.gameMetrics.limited('address')
-      reply.header('retry-after', result.ttlInSeconds)
-      throw tooMany(ceiling, 'from one address', result.ttlInSeconds as number)
+    const limit = fastify.createRateLimit({ max: ceiling, keyGenerator: request => `ceiling:${request.ip}` })
+    // A callback hook that returns at once for most calls (no id, or one that is believed), so
+    // they pay no promise; the others wait for the ceiling's store.
+    return (request, reply, done) => {
+      if (playerId(request) === undefined || fastify.trustsPlayerId(request)) return done()
+      limit(request).then(result => {
+        if (result.isAllowed || !result.isExceeded) return done()
+        fastify.gameMetrics.limited('address')
+        reply.header('retry-after', result.ttlInSeconds)
+        done(tooMany(ceiling, 'from one address', result.ttlInSeconds))
+      }, done)
     }
   }
 }, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions', 'metrics', 'redis'] })

@@ -85,20 +85,28 @@ function rows (board: Board): MoveAnswer['board'] {
   return [board.slice(0, 3), board.slice(3, 6), board.slice(6, 9)]
 }
 
+/** An answer and its JSON text, made together once. */
+export interface BuiltAnswer {
+  answer: MoveAnswer
+  json: string
+}
+
 /**
  * The answer depends only on the position after the turn and the move that led to it (the move's
- * explanation follows from those two), so each is built once and shared. Never mutated.
+ * explanation follows from those two), so each is built once, and serialized once, and shared
+ * (about 5,500 of them at most). Never mutated.
  */
-const answers = new Map<number, MoveAnswer>()
+const answers = new Map<number, BuiltAnswer>()
 
-export function moveAnswer (result: TurnResult): MoveAnswer {
+export function moveAnswer (result: TurnResult): BuiltAnswer {
   const id = boardKey(result.position.board) * 10 + (result.move ?? 0)
-  let answer = answers.get(id)
-  if (answer === undefined) {
-    answer = buildAnswer(result)
-    answers.set(id, answer)
+  let built = answers.get(id)
+  if (built === undefined) {
+    const answer = buildAnswer(result)
+    built = { answer, json: JSON.stringify(answer) }
+    answers.set(id, built)
   }
-  return answer
+  return built
 }
 
 function buildAnswer (result: TurnResult): MoveAnswer {

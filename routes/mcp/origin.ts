@@ -41,8 +41,7 @@ function hostnameOf (origin: string): string | undefined {
 }
 
 /** The Host header's name without its port (IPv6 in brackets), or undefined when it has none. */
-function hostnameOfHeader (host: string | undefined): string | undefined {
-  if (host === undefined || host === '') return undefined
+function hostnameOfHeader (host: string): string | undefined {
   try {
     return new URL(`http://${host}`).hostname
   } catch {
@@ -52,9 +51,11 @@ function hostnameOfHeader (host: string | undefined): string | undefined {
 
 function hostValidation (hosts: string[]): onRequestHookHandler {
   return (request, reply, done) => {
-    const hostname = hostnameOfHeader(request.headers.host)
+    // No Host at all (HTTP/1.0) reads as an empty one, which is no host name.
+    const host = request.headers.host ?? ''
+    const hostname = hostnameOfHeader(host)
     if (hostname !== undefined && hosts.includes(hostname)) return done()
-    const got = hostname === undefined ? `Invalid Host header: ${JSON.stringify(request.headers.host ?? '')}` : `Invalid Host: ${hostname}`
+    const got = hostname === undefined ? `Invalid Host header: ${JSON.stringify(host)}` : `Invalid Host: ${hostname}`
     reply.code(403).send(jsonRpcError(-32000, `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))
   }
 }

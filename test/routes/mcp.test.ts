@@ -1,5 +1,6 @@
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { request } from 'node:http'
+import { connect as connectSocket } from 'node:net'
 import t, { type Test } from 'tap'
 import { buildApp } from '../helper.js'
 
@@ -243,6 +244,17 @@ t.test('forged Host and Origin are refused with 403; allowed ones are served', a
     t.equal(status, 403, headers.host)
     t.same(body, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `Invalid Host: ${headers.host}. This MCP server answers to game.example.com, localhost, 127.0.0.1, [::1], internal.example.net: set PUBLIC_URL or add the name to ALLOWED_HOSTS.` } })
   }
+  // HTTP/1.0 needs no Host header: none at all is no host name either.
+  const noHost = await new Promise<string>((resolve, reject) => {
+    const socket = connectSocket(Number(new URL(address).port), '127.0.0.1')
+    let text = ''
+    socket.on('data', chunk => { text += chunk })
+    socket.on('end', () => resolve(text))
+    socket.on('error', reject)
+    socket.end(`POST /mcp HTTP/1.0\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${ping.length}\r\n\r\n${ping}`)
+  })
+  t.match(noHost, /^HTTP\/1\.1 403 Forbidden\r\n/)
+  t.match(noHost, '"message":"Invalid Host header: \\"\\". This MCP server answers to')
   const unreadable = await post(address, ping, { host: 'a b' })
   t.equal(unreadable.status, 403)
   t.match(unreadable.body.error.message, /^Invalid Host header: "a b"\. This MCP server answers to/)

@@ -7,18 +7,14 @@
  * bridge to the server, that the view shows the server's board, that the model was told, and at
  * the end that the outcome is shown. Zero console errors; screenshots light, dark and phone-sized.
  */
-import { mkdirSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { build } from 'esbuild'
-import { type BrowserContext, type FrameLocator, chromium } from 'playwright-core'
+import type { FrameLocator } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { startServer } from '../process-helper.js'
+import { SCREENSHOTS, launchChromium } from './chromium.js'
 
-const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const KEY = 'a-very-secret-key-for-the-view-test'
 
 type Answer = Record<string, any>
@@ -39,15 +35,7 @@ const HOST_PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <style>body { margin: 0; padding: 8px; font-family: sans-serif } iframe { border: 1px solid #999; width: 100%; max-width: 440px; height: 480px; display: block }</style>
 </head><body><script>${hostScript}</script></body></html>`
 
-const profile = await mkdtemp(join(tmpdir(), 'tictactoe-chromium-'))
-const browser: BrowserContext = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 480, height: 640 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-})
-t.teardown(() => browser.close())
-mkdirSync(SCREENSHOTS, { recursive: true })
+const browser = await launchChromium(t, { width: 480, height: 640 })
 
 /** The host, connected: the page with the view, and what crossed the bridge. */
 async function openHost (t: Test, env: Record<string, string>, headers: Record<string, string>) {

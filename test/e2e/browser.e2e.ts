@@ -3,29 +3,14 @@
  * server on 127.0.0.1. Swagger UI plays a whole game through its own form; any console error or
  * failed request fails the test. Screenshots are saved under test-results/screenshots.
  */
-import { mkdirSync } from 'node:fs'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Page, chromium } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import t from 'tap'
 import { startServer } from '../process-helper.js'
-
-const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { SCREENSHOTS, launchChromium } from './chromium.js'
 
 const server = await startServer(t, { RATE_LIMIT_MAX: '1000' })
-const profile = await mkdtemp(join(tmpdir(), 'tictactoe-chromium-'))
-// A fresh profile folder each run; headless, and no background traffic to hosts this machine cannot reach.
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-})
-t.teardown(() => browser.close())
-mkdirSync(SCREENSHOTS, { recursive: true })
-t.comment(`screenshots: ${SCREENSHOTS}`)
+const browser = await launchChromium(t, { width: 1280, height: 900 })
 
 /** A page that records every console error, page error and failed request. */
 async function watchedPage (): Promise<{ page: Page, problems: string[] }> {

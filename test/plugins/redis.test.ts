@@ -1,18 +1,8 @@
 /** The Redis connection in process: connected, lost and back, each told once in the log; calls never wait. */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildApp } from '../helper.js'
-import { freePort } from '../process-helper.js'
-
-async function startRedis (t: Test, port: number): Promise<ChildProcess> {
-  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })
-  let output = ''
-  redis.stdout?.on('data', chunk => { output += chunk })
-  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await new Promise(resolve => setTimeout(resolve, 50))
-  return redis
-}
+import { freePort, startRedis } from '../process-helper.js'
 
 async function until (condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))

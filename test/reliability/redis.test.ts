@@ -4,22 +4,9 @@
  * every call at once, and each logs one line when the outage starts and one when it ends; with
  * Redis back the shared limit holds again, with no restart.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import t, { type Test } from 'tap'
-import { freePort, startServer } from '../process-helper.js'
-
-const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server'
-
-async function startRedis (t: Test, port: number): Promise<ChildProcess> {
-  const redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })
-  let output = ''
-  redis.stdout?.on('data', chunk => { output += chunk })
-  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await new Promise(resolve => setTimeout(resolve, 50))
-  if (!output.includes('Ready to accept connections')) throw new Error(`redis-server did not start: ${output}`)
-  return redis
-}
+import t from 'tap'
+import { freePort, startRedis, startServer } from '../process-helper.js'
 
 async function waitFor (condition: () => boolean, what: string, ms = 10_000): Promise<void> {
   const until = Date.now() + ms

@@ -18,7 +18,6 @@ import errors from './plugins/app/errors.js'
 import config, { type Config, listOf } from './plugins/config.js'
 import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins/logging.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
-import accepts from './plugins/external/accepts.js'
 import helmet from './plugins/external/helmet.js'
 import metrics from './plugins/external/metrics.js'
 import rateLimit from './plugins/external/rate-limit.js'
@@ -77,7 +76,6 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(metrics)
   await fastify.register(underPressure)
   await fastify.register(helmet)
-  await fastify.register(accepts)
   await fastify.register(errors)
   await fastify.register(drain)
   await fastify.register(actions)

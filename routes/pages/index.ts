@@ -3,13 +3,16 @@
  * (GET /privacy). HTML for browsers, JSON when the client asks for JSON.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import Negotiator from 'negotiator'
 import { packageInfo } from '../../plugins/package-info.js'
 import { COPY_SCRIPT } from './html.js'
 import { privacyPage, privacyPolicy } from './privacy-page.js'
 import { setupPage } from './setup-page.js'
 import { publicUrl } from '../../plugins/public-url.js'
 
-const wantsJson = (request: FastifyRequest): boolean => request.accepts().type(['html', 'json']) === 'json'
+/** The client's preferred answer by its Accept header (q-values included); HTML when it does not say. */
+const wantsJson = (request: FastifyRequest): boolean =>
+  new Negotiator(request.raw).mediaType(['text/html', 'application/json']) === 'application/json'
 
 export default async function pages (fastify: FastifyInstance): Promise<void> {
   const { config } = fastify

@@ -21,6 +21,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Node 22+ keeps the compiled code of the modules it loads in this folder: filled once here, at
+# build time, each start skips compiling them again (about 100 ms less to the first answer).
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN node --input-type=module -e "await import('/app/dist/app.js')" && chown -R node /app/.node-compile-cache
 USER node
 EXPOSE 8080
 # The slim image has no curl or wget: Node itself asks /health.

@@ -80,7 +80,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(drain)
   await fastify.register(actions)
   // Every route, /health included, goes through the same hooks: the rate limit counts the actions
-  // apart, and the API key is asked only of the actions (routes with `config: { action: true }`).
+  // apart (in Redis with REDIS_URL), and the API key is asked only of the actions and the MCP door.
   await fastify.register(redis)
   await fastify.register(rateLimit)
   await fastify.register(auth)

@@ -24,7 +24,7 @@ function refusal (body: unknown): ReturnType<typeof jsonRpcError> | undefined {
   const message = body as { id?: string | number, method?: unknown, params?: { arguments?: unknown } } | null
   const args = message?.params?.arguments
   if (message?.method === 'tools/call' && args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-    return jsonRpcError(INVALID_PARAMS, `arguments must be an object of the tool's parameters, such as {"human_position": 5} (got ${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}).`, message.id)
+    return jsonRpcError(INVALID_PARAMS, `arguments must be an object of the tool's parameters by name, as its inputSchema lists them (got ${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}).`, message.id)
   }
   return undefined
 }

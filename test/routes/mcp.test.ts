@@ -200,7 +200,7 @@ t.test('arguments that are not an object: -32602 with one line that says what to
     t.same(body, {
       jsonrpc: '2.0',
       id: 7,
-      error: { code: -32602, message: `arguments must be an object of the tool's parameters, such as {"human_position": 5} (got ${got}).` }
+      error: { code: -32602, message: `arguments must be an object of the tool's parameters by name, as its inputSchema lists them (got ${got}).` }
     })
   }
 })

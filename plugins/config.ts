@@ -91,7 +91,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   for (const key of ['TRUST_PROXY', 'TRUSTED_NETWORKS'] as const) {
     const value = valid[key]
     if (typeof value !== 'string') continue
-    const wrong = listOf(value).find(entry => !isNetwork(entry))
+    const wrong = listOf(value).find(entry => networkOf(entry) === undefined)
     if (wrong !== undefined) throw new ConfigError(`${key} has ${JSON.stringify(wrong)}, which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).`)
   }
   if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
@@ -103,22 +103,24 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   return valid
 }
 
-function isNetwork (entry: string): boolean {
-  // The pattern allows one /prefix at most.
+/** An address or CIDR as BlockList takes it, or undefined when it is neither (the pattern allows one /prefix). */
+function networkOf (entry: string): { address: string, prefix?: number, type: 'ipv4' | 'ipv6' } | undefined {
   const [address, prefix] = entry.split('/')
   const family = isIP(address)
-  if (family === 0) return false
-  return prefix === undefined || (/^[0-9]+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+  if (family === 0) return undefined
+  const type = family === 4 ? 'ipv4' : 'ipv6'
+  if (prefix === undefined) return { address, type }
+  if (!/^[0-9]+$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) return undefined
+  return { address, prefix: Number(prefix), type }
 }
 
-/** Addresses and CIDRs as a set to test client addresses against. */
+/** Addresses and CIDRs (already checked by loadConfig) as a set to test client addresses against. */
 export function networksOf (value: string | undefined): BlockList {
   const networks = new BlockList()
   for (const entry of listOf(value)) {
-    const [address, prefix] = entry.split('/')
-    const type = isIP(address) === 4 ? 'ipv4' : 'ipv6'
+    const { address, prefix, type } = networkOf(entry) as NonNullable<ReturnType<typeof networkOf>>
     if (prefix === undefined) networks.addAddress(address, type)
-    else networks.addSubnet(address, Number(prefix), type)
+    else networks.addSubnet(address, prefix, type)
   }
   return networks
 }

@@ -3,10 +3,10 @@
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
 import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
-import { type ErrorAnswer, type MoveAnswer, type MoveQuery, positionNames } from './schema.js'
+import { type ErrorAnswer, type MoveAnswer, MoveQuery, positionNames } from './schema.js'
 
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
-const parameterNames = new Set<string>([...positionNames, 'human_position', 'ai_player', 'difficulty'])
+const parameterNames = new Set(Object.keys(MoveQuery.properties))
 
 /**
  * Chat models write marks in either case and with stray spaces: accept them as the original did.

@@ -8,9 +8,9 @@
  * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
  */
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
-import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server'
+import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { type Action, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
+import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { VIEW_META, VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
@@ -52,10 +52,22 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
   return { isError: true, content: [{ type: 'text', text: message }] }
 }
 
+/** What the actions offer as MCP tools, prompts and views: the same for every call, made once. */
+interface Catalog { tools: Tool[], prompts: ActionPrompt[], views: ActionView[] }
+const catalogs = new WeakMap<readonly Action[], Catalog>()
+
+function catalogOf (actions: readonly Action[]): Catalog {
+  let catalog = catalogs.get(actions)
+  if (catalog === undefined) {
+    catalog = { tools: actions.map(toolOf), prompts: actions.flatMap(action => action.prompts), views: actions.flatMap(action => action.view ?? []) }
+    catalogs.set(actions, catalog)
+  }
+  return catalog
+}
+
 function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Map<string, string>): Server {
   const actions = fastify.actions
-  const prompts = actions.flatMap(action => action.prompts)
-  const views = actions.flatMap(action => action.view ?? [])
+  const { tools, prompts, views } = catalogOf(actions)
   const server = new Server(
     { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
     {
@@ -63,7 +75,7 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
       instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
     }
   )
-  server.setRequestHandler('tools/list', async () => ({ tools: actions.map(toolOf) }))
+  server.setRequestHandler('tools/list', async () => ({ tools }))
   server.setRequestHandler('tools/call', async call => {
     const action = actions.find(one => one.toolName === call.params.name)
     if (action === undefined) {

@@ -102,9 +102,11 @@ function textOf (content: unknown): string {
   return typeof first?.text === 'string' ? first.text : 'The game server refused the move.'
 }
 
-/** One play_move call from the view; the board shows the server's answer, the model is told. */
-/** Never rejects: every failure shows in the view. */
-async function play (args: Record<string, unknown>): Promise<void> {
+/**
+ * One play_move call from the view; the board shows the server's answer, the model is told. A
+ * refusal shows its message over `before`, the game as it was before the click. Never rejects.
+ */
+async function play (args: Record<string, unknown>, before: GameState): Promise<void> {
   busy = true
   showError(null)
   draw()
@@ -112,6 +114,7 @@ async function play (args: Record<string, unknown>): Promise<void> {
     // _meta tells the server the move was clicked in the view (counted apart in its metrics).
     const result = await app.callServerTool({ name: TOOL, arguments: args, _meta: { 'tictactoe/door': 'view' } })
     if (result.isError === true) {
+      state = before
       showError(textOf(result.content))
     } else {
       state = stateFromResult(result.structuredContent as unknown as MoveAnswer, args)
@@ -119,6 +122,7 @@ async function play (args: Record<string, unknown>): Promise<void> {
       await app.updateModelContext({ content: [{ type: 'text', text: context.text }], structuredContent: context.structured })
     }
   } catch (problem) {
+    state = before
     showError(`Could not reach the game: ${(problem as Error).message}`)
   } finally {
     busy = false
@@ -129,8 +133,10 @@ async function play (args: Record<string, unknown>): Promise<void> {
 buttons.forEach((button, i) => {
   button.addEventListener('click', () => {
     if (busy || !canPlay(state, i + 1)) return
-    state = { ...state, cells: state.cells.map((mark, j) => j === i ? humanMark(state) : mark), message: '' }
-    play(moveArguments({ ...state, cells: state.cells.map((mark, j) => j === i ? '' : mark) }, i + 1))
+    const before = state
+    // The player's mark shows at once, while the call runs.
+    state = { ...before, cells: before.cells.map((mark, j) => j === i ? humanMark(before) : mark), message: '' }
+    play(moveArguments(before, i + 1), before)
   })
   // Arrow keys move between cells, as in a grid.
   button.addEventListener('keydown', event => {
@@ -148,7 +154,7 @@ newGameButton.addEventListener('click', () => {
   state = newGame(opening === null ? 'O' : 'X', level)
   showError(null)
   draw()
-  if (opening !== null) play(opening)
+  if (opening !== null) play(opening, state)
 })
 
 draw()

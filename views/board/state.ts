@@ -3,6 +3,7 @@
  * play_move call (its arguments and its result), the arguments of the next call, and what the
  * model is told after a move made in the view. No DOM, no network.
  */
+import { boardText as drawBoard } from '../../engine/board.js'
 
 export type Mark = 'X' | 'O'
 export type Cell = Mark | ''
@@ -113,11 +114,9 @@ export function statusText (state: GameState, to: 'player' | 'model' = 'player')
   return to === 'player' ? 'The AI is thinking…' : `It is the AI's turn (${state.aiPlayer}).`
 }
 
-/** The board as a text grid, free cells numbered (as the server's board_text). */
+/** The board as a text grid, free cells numbered: the engine's own drawing, as in the server's board_text. */
 export function boardText (cells: Cell[]): string {
-  const mark = (i: number): string => cells[i] === '' ? String(i + 1) : cells[i]
-  const row = (r: number): string => ` ${mark(r * 3)} | ${mark(r * 3 + 1)} | ${mark(r * 3 + 2)}`
-  return [row(0), row(1), row(2)].join('\n---+---+---\n')
+  return drawBoard(cells.map(mark => mark === '' ? ' ' : mark))
 }
 
 /** What the model is told after a move made in the view, so the conversation keeps up. */

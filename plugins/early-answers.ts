@@ -16,15 +16,23 @@ const NOT_HTTP = { statusCode: 400, message: 'The request is not valid HTTP/1.1:
 
 const headerLines = Object.entries(API_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
 
+/** How long a client gets to read an early answer before its connection is closed. */
+const READ_GRACE_MS = 1000
+
 /** Node's client errors, answered on the raw socket (no request object exists yet). */
 export const clientErrorHandler: FastifyServerOptions['clientErrorHandler'] = (error: Error & { code?: string }, socket: Socket) => {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
   const { statusCode, message } = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP
   const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message })
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headerLines}connection: close\r\n\r\n${body}`)
-  }
-  socket.destroy()
+  // Ended, then closed a moment later, rather than destroyed at once: a connection closed with
+  // input still unread (a body still trickling in) is reset, and the reset can drop the answer
+  // before the client reads it.
+  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headerLines}connection: close\r\n\r\n${body}`)
+  setTimeout(() => socket.destroy(), READ_GRACE_MS).unref()
 }
 
 /** Fastify's own refusals before routing (a URL it cannot decode, a bad content type). */

@@ -78,7 +78,8 @@ async function raw (address: { port: number }, chunks: string[], gapMs = 0): Pro
     socket.on('error', reject)
     let i = 0
     const next = (): void => {
-      if (i >= chunks.length || socket.destroyed) return
+      // A client stops sending once the server has answered or ended the connection.
+      if (i >= chunks.length || socket.destroyed || socket.readableEnded || text !== '') return
       socket.write(chunks[i++])
       setTimeout(next, gapMs)
     }
@@ -126,7 +127,7 @@ t.test('a body that trickles in is cut at the request timeout, not a minute late
 
 t.test('the early answers leave a closed socket alone, and keep Fastify\'s own refusals\' messages', async t => {
   const writes: string[] = []
-  const socket = (destroyed: boolean, writable: boolean) => ({ destroyed, writable, write: (text: string) => writes.push(text), destroy: () => {} }) as any
+  const socket = (destroyed: boolean, writable: boolean) => ({ destroyed, writable, end: (text: string) => writes.push(text), destroy: () => {} }) as any
   const handler = clientErrorHandler as (error: Error & { code?: string }, socket: any) => void
   handler(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket(false, true))
   handler(new Error('late'), socket(true, true))

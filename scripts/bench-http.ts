@@ -4,9 +4,15 @@
  * they do not fight over a core. The targets take turns over several rounds and each figure is the
  * median of its rounds, so a burst of noise on this shared machine hits one round of each, not one
  * target. Prints requests/s, p50/p99 latency, the server's CPU time per request, start-up time to
- * the first answer and resident memory, and the ratios to bare Fastify. With redis-server on the
- * machine, a second service process counts its rate limit in Redis (REDIS_URL), measured beside
- * the in-memory store.
+ * the first answer and resident memory (medians of STARTS starts each), and the ratios to bare
+ * Fastify. With redis-server on the machine, a second service process counts its rate limit in
+ * Redis (REDIS_URL), measured beside the in-memory store.
+ *
+ * The control: the same bare Fastify made to busy-wait WORK_US per request. Its CPU time per request
+ * grows by more than WORK_US: a slower server leaves the loader idle between answers, and each
+ * answer's write then also pays, in the server's own system time, for waking the loader up (seen
+ * in --cpu-prof as time in writev: about 8 µs a request for bare Fastify, about 16 µs for the
+ * service or the control). So the ratio charges any server slower than bare Fastify for that too.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -17,6 +23,8 @@ import { positionsOf } from '../routes/human-move/answer.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const STARTS = Number(process.env.BENCH_STARTS ?? 5)
+const WORK_US = 35
 const CONNECTIONS = 50
 const dist = new URL('..', import.meta.url).pathname
 const hasTaskset = (() => { try { execFileSync('taskset', ['-V'], { stdio: 'ignore' }); return true } catch { return false } })()
@@ -70,6 +78,25 @@ async function measureOnce (name: string, server: Server, paths: string[]): Prom
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
+/**
+ * Start-up to the first answer and resident memory once started (after half a second idle), the
+ * median of STARTS starts, the two scripts taking turns. One start alone swings by 100 ms here.
+ */
+async function measureStarts (scripts: Array<{ script: string, env?: Record<string, string> }>, port: number): Promise<Array<{ startupMs: number, rssMb: number }>> {
+  const runs = scripts.map(() => ({ startupMs: [] as number[], rssMb: [] as number[] }))
+  for (let i = 0; i < STARTS; i++) {
+    for (const [k, { script, env }] of scripts.entries()) {
+      const server = await startServer(script, port, env)
+      await new Promise(resolve => setTimeout(resolve, 500))
+      runs[k].startupMs.push(server.startupMs)
+      runs[k].rssMb.push(rssMb(server.child))
+      server.child.kill('SIGKILL')
+      await new Promise(resolve => server.child.once('exit', resolve))
+    }
+  }
+  return runs.map(run => ({ startupMs: median(run.startupMs), rssMb: median(run.rssMb) }))
+}
+
 /** Each target in turn, ROUNDS times; medians per target, errors summed. */
 async function measure (targets: Array<{ name: string, server: Server, paths: string[] }>): Promise<Figures[]> {
   for (const { name, server, paths } of targets) await measureOnce(name, server, paths.slice(0, 200)) // warm-up: JIT, connections
@@ -106,22 +133,23 @@ async function startRedis (port: number): Promise<ChildProcess | null> {
 }
 
 const SERVICE_ENV = { RATE_LIMIT_MAX: '100000000', LOG_LEVEL: 'info', HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0' }
+const [bareStart, serviceStart] = await measureStarts([{ script: 'scripts/hello-server.js' }, { script: 'server.js', env: SERVICE_ENV }], 39205)
 const hello = await startServer('scripts/hello-server.js', 39201)
-const helloRss = rssMb(hello.child)
+const control = await startServer('scripts/hello-server.js', 39206, { WORK_US: String(WORK_US) })
 const service = await startServer('server.js', 39202, SERVICE_ENV)
-const rssIdle = rssMb(service.child)
 const redis = await startRedis(39204)
 const withRedis = redis === null ? null : await startServer('server.js', 39203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:39204' })
 
 const moves = `GET /human_move (${movePaths.length} positions)`
 const results = await measure([
   { name: 'bare Fastify hello-world', server: hello, paths: ['/'] },
+  { name: `control: bare Fastify + ${WORK_US} µs busy-wait`, server: control, paths: ['/'] },
   { name: `service ${moves}`, server: service, paths: movePaths },
   ...(withRedis === null ? [] : [{ name: `service ${moves}, rate limit in Redis`, server: withRedis, paths: movePaths }]),
   { name: 'service GET /health', server: service, paths: ['/health'] }
 ])
 const rssLoaded = rssMb(service.child)
-for (const server of [hello, service, withRedis]) server?.child.kill('SIGTERM')
+for (const server of [hello, control, service, withRedis]) server?.child.kill('SIGTERM')
 redis?.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
@@ -131,13 +159,14 @@ console.log('')
 console.log('| target | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
-const [bare, move] = results
-const redisMove = withRedis === null ? undefined : results[2]
+const [bare, controlled, move] = results
+const redisMove = withRedis === null ? undefined : results[3]
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
 console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs; target >= 0.45)`)
 if (redisMove !== undefined) console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
 else console.log('  (no redis-server on this machine: the Redis store was not measured)')
-console.log(`start-up to first answer: ${(service.startupMs / hello.startupMs).toFixed(2)}x bare Fastify's (${service.startupMs.toFixed(0)} ms against ${hello.startupMs.toFixed(0)} ms; target <= 1.6x)`)
-console.log(`resident memory idle: ${(rssIdle / helloRss).toFixed(2)}x bare Fastify's (${rssIdle.toFixed(0)} MB against ${helloRss.toFixed(0)} MB; target <= 1.4x); ${rssLoaded.toFixed(0)} MB after the load`)
+console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
+console.log(`start-up to first answer: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's (${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; target <= 1.6x)`)
+console.log(`resident memory idle: ${(serviceStart.rssMb / bareStart.rssMb).toFixed(2)}x bare Fastify's (${serviceStart.rssMb.toFixed(0)} MB against ${bareStart.rssMb.toFixed(0)} MB; target <= 1.4x); ${rssLoaded.toFixed(0)} MB after the load`)

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { type DestinationStream, destination } from 'pino'
+import type { DestinationStream } from 'pino'
 import type { RandomSource } from './engine/index.js'
 import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
@@ -16,7 +16,7 @@ import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
 import config, { type Config, listOf } from './plugins/config.js'
-import { OneLinePerRequest, REDACTED_PATHS, childLoggerFactory } from './plugins/logging.js'
+import { OneLinePerRequest, REDACTED_PATHS, bufferedStdout, childLoggerFactory } from './plugins/logging.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
 import helmet from './plugins/external/helmet.js'
 import metrics from './plugins/external/metrics.js'
@@ -41,9 +41,7 @@ export interface AppOptions {
  */
 export function serverOptions (config: Config, logStream?: DestinationStream): FastifyHttpOptions<Server> {
   const pretty = logStream === undefined && process.stdout.isTTY === true
-  // Asynchronous stdout: lines written while a write is pending go out together in one system call
-  // instead of one call per line. Flushed at exit.
-  const stream = logStream ?? (pretty ? undefined : destination({ dest: 1, sync: false }))
+  const stream = logStream ?? (pretty ? undefined : bufferedStdout())
   return {
     logger: {
       level: config.LOG_LEVEL,

@@ -7,6 +7,7 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import app, { serverOptions } from './app.js'
 import { ConfigError, loadConfig } from './plugins/config.js'
+import { flushLog } from './plugins/logging.js'
 
 /** How long requests in flight get after the drain before the process exits anyway. */
 export const SHUTDOWN_DELAY_MS = 4_000
@@ -28,6 +29,7 @@ async function start (): Promise<void> {
       fastify.log.error({ err }, 'stopping after an uncaught error')
     } else {
       fastify.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'draining: /health answers 503, connections close after each answer')
+      flushLog()
       fastify.drain()
       await new Promise(resolve => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS))
       fastify.log.info('stopping: finishing requests in flight')
@@ -36,6 +38,8 @@ async function start (): Promise<void> {
   })
 
   await fastify.listen({ port: config.PORT, host: config.HOST })
+  // The log is written in blocks (plugins/logging.ts): whoever waits for "Server listening" sees it now.
+  flushLog()
 }
 
 await start()

@@ -5,8 +5,33 @@
  * Headers are never logged as a whole: that keeps `authorization` out; the redaction is a second guard.
  */
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+import { destination } from 'pino'
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
+
+let stdout: ReturnType<typeof destination> | undefined
+
+/**
+ * Standard output for the log, written in blocks of at least 4 KB (about 25 request lines) and at
+ * least once a second, instead of one write per line handed to libuv's thread pool. Under load that
+ * is about 4 µs less CPU per request (`npm run bench`'s workload, 15 interleaved runs: lower in 11).
+ * The price: a line can reach the output up to a second late (server.ts writes the start-up lines at
+ * once), and a process killed with SIGKILL loses at most that second's lines; any other exit, an
+ * uncaught error included, writes them out first. One stream per process, shared by every instance.
+ */
+export function bufferedStdout (): ReturnType<typeof destination> {
+  if (stdout === undefined) {
+    const stream = destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 1000 })
+    process.on('exit', () => stream.flushSync())
+    stdout = stream
+  }
+  return stdout
+}
+
+/** Writes out what the log holds now (nothing to do when it writes elsewhere). */
+export function flushLog (): void {
+  stdout?.flushSync()
+}
 
 const CHATGPT_HEADERS = [['openai-conversation-id', 'conversationId'], ['openai-gpt-id', 'gptId']] as const
 

@@ -52,3 +52,21 @@ t.test('SIGTERM: a request whose headers are still arriving is answered normally
   t.match(output(), '"signal":"SIGTERM"')
   await t.rejects(fetch(`http://127.0.0.1:${port}/health`), 'no new connections after the stop')
 })
+
+t.test('the log is written in blocks, yet a line is out within about a second and nothing is lost at exit', async t => {
+  const { port, child, output } = await startServer(t, { SHUTDOWN_DRAIN_MS: '0' })
+  t.match(output(), '"msg":"Server listening', 'the start-up line is written at once')
+  const lines = (): string[] => output().split('\n').filter(line => line.includes('"msg":"request"'))
+
+  t.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200)
+  const until = Date.now() + 2500
+  while (lines().length === 0 && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 50))
+  t.equal(lines().length, 1, 'the request line reaches stdout without more traffic')
+
+  // Far less than a block: these stay in the buffer until the exit writes them out.
+  for (let i = 0; i < 5; i++) await fetch(`http://127.0.0.1:${port}/health`)
+  child.kill('SIGTERM')
+  t.equal(await exitOf(child), 0)
+  t.equal(lines().length, 6, 'every request line is out after the exit')
+  t.match(output(), '"msg":"stopping: finishing requests in flight"')
+})

@@ -96,11 +96,14 @@ export function doorOf (request: FastifyRequest): Door {
   return mark === doorHeader('view') ? 'view' : mark === doorHeader('mcp') ? 'mcp' : 'http'
 }
 
+// Fastify builds `request.routeOptions` anew on each read: read once per check.
 export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined
 
 /** The API key, when set, is asked of the actions and of the doors that lead to them. */
-export const requiresKey = (request: FastifyRequest): boolean =>
-  request.routeOptions.config.action !== undefined || request.routeOptions.config.requiresKey === true
+export function requiresKey (request: FastifyRequest): boolean {
+  const { config } = request.routeOptions
+  return config.action !== undefined || config.requiresKey === true
+}
 
 export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase()
 

@@ -32,18 +32,10 @@ export function allowedHosts (config: Config): string[] {
   ]
 }
 
-function hostnameOf (origin: string): string | undefined {
+/** The URL's host name without its port (IPv6 in brackets), or undefined when it is not a URL. */
+function hostnameOf (url: string): string | undefined {
   try {
-    return new URL(origin).hostname
-  } catch {
-    return undefined
-  }
-}
-
-/** The Host header's name without its port (IPv6 in brackets), or undefined when it has none. */
-function hostnameOfHeader (host: string): string | undefined {
-  try {
-    return new URL(`http://${host}`).hostname
+    return new URL(url).hostname
   } catch {
     return undefined
   }
@@ -53,7 +45,7 @@ function hostValidation (hosts: string[]): onRequestHookHandler {
   return (request, reply, done) => {
     // No Host at all (HTTP/1.0) reads as an empty one, which is no host name.
     const host = request.headers.host ?? ''
-    const hostname = hostnameOfHeader(host)
+    const hostname = hostnameOf(`http://${host}`)
     if (hostname !== undefined && hosts.includes(hostname)) return done()
     const got = hostname === undefined ? `Invalid Host header: ${JSON.stringify(host)}` : `Invalid Host: ${hostname}`
     reply.code(403).send(jsonRpcError(-32000, `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))

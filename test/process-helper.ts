@@ -16,10 +16,13 @@ export async function freePort (): Promise<number> {
 
 export interface Running { child: ChildProcess, port: number, url: string, output: () => string }
 
-/** Starts server.ts (with this test's TypeScript loader) and waits until it listens. */
-export async function startServer (t: Test, env: Record<string, string> = {}): Promise<Running> {
+/**
+ * Starts server.ts (with this test's TypeScript loader), or the built JavaScript `script` with plain
+ * node, and waits until it listens.
+ */
+export async function startServer (t: Test, env: Record<string, string> = {}, script = SERVER): Promise<Running> {
   const port = await freePort()
-  const child = spawn(process.execPath, [...process.execArgv, SERVER], {
+  const child = spawn(process.execPath, script.endsWith('.ts') ? [...process.execArgv, script] : [script], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })

@@ -3,12 +3,12 @@
  * @fastify/swagger are the single-file copies scripts/vendor.mjs makes (every other test runs the
  * sources, which import the packages themselves). It must serve the same schemas and document.
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { buildApp } from '../helper.js'
-import { exitOf, freePort } from '../process-helper.js'
+import { exitOf, startServer } from '../process-helper.js'
 
 const root = new URL('../../', import.meta.url)
 
@@ -20,16 +20,7 @@ t.test('node dist/server.js: vendored packages in use, same validation and the s
   t.match(await readFile(new URL('dist/plugins/config.js', root), 'utf8'), "from '../vendor/typebox.js'", 'the built service imports the single-file TypeBox')
   t.match(await readFile(new URL('dist/plugins/external/swagger.js', root), 'utf8'), "from '../../vendor/fastify-swagger.js'")
 
-  const port = await freePort()
-  const child = spawn(process.execPath, [new URL('dist/server.js', root).pathname], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  child.stdout.on('data', chunk => { output += chunk })
-  child.stderr.on('data', chunk => { output += chunk })
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  for (let i = 0; i < 200 && !output.includes('Server listening'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  const { child, port, output } = await startServer(t, { HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0' }, new URL('dist/server.js', root).pathname)
   const url = `http://127.0.0.1:${port}`
 
   // The same calls to the built service and to the sources in-process get the same answers.
@@ -41,7 +32,7 @@ t.test('node dist/server.js: vendored packages in use, same validation and the s
     t.same(await built.json(), sources.json(), `${query}: answer`)
   }
 
-  // The document from the built service is the one the sources make (servers aside).
+  // The document from the built service is the one the sources make (asked with the same Host).
   const fromSources = (await app.inject({ method: 'GET', url: '/openapi.json', headers: { host: `127.0.0.1:${port}` } })).json() as Record<string, unknown>
   const fromBuild = await (await fetch(`${url}/openapi.json`)).json() as Record<string, unknown>
   t.same(fromBuild, fromSources, '/openapi.json')
@@ -49,5 +40,5 @@ t.test('node dist/server.js: vendored packages in use, same validation and the s
 
   child.kill('SIGTERM')
   t.equal(await exitOf(child), 0)
-  t.notMatch(output, /"level":50|Error/, 'nothing went wrong in the log')
+  t.notMatch(output(), /"level":50|Error/, 'nothing went wrong in the log')
 })

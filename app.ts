@@ -15,7 +15,8 @@ import auth from './plugins/app/auth.js'
 import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
-import config, { type Config, listOf } from './plugins/config.js'
+import { proxyTrust } from './plugins/caller.js'
+import config, { type Config } from './plugins/config.js'
 import { OneLinePerRequest, REDACTED_PATHS, bufferedStdout, childLoggerFactory } from './plugins/logging.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
 import helmet from './plugins/external/helmet.js'
@@ -52,8 +53,7 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
     logController: new OneLinePerRequest(),
     childLoggerFactory,
     genReqId: () => randomUUID(),
-    // A hop count, a list of proxies, or all (Fastify takes each; its types omit the count).
-    trustProxy: (typeof config.TRUST_PROXY === 'string' ? listOf(config.TRUST_PROXY) : config.TRUST_PROXY) as boolean,
+    trustProxy: proxyTrust(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
     connectionTimeout: 60_000,
     requestTimeout: REQUEST_TIMEOUT_MS,

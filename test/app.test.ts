@@ -18,5 +18,8 @@ t.test('the server options follow the configuration', async t => {
   t.match(options.logger, { level: 'warn', redact: { paths: ['req.headers.authorization'] } })
   t.equal(options.return503OnClosing, false)
   t.same(serverOptions(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' })).trustProxy, ['10.0.0.1', '10.1.0.0/16'])
-  t.equal(serverOptions(loadConfig({ TRUST_PROXY: '2' })).trustProxy, 2)
+  // A hop count is a function of the hop (Fastify 5.12 reads a bare number as "trust nothing").
+  const hops = serverOptions(loadConfig({ TRUST_PROXY: '2' })).trustProxy as (address: string, hop: number) => boolean
+  t.same([0, 1, 2, 3].map(hop => hops('10.0.0.1', hop)), [true, true, false, false])
+  t.equal(serverOptions(loadConfig({})).trustProxy, false)
 })

@@ -7,8 +7,11 @@
  * address and credentials: the same validation, normalisation, error messages, API key, rate
  * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
  */
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node'
-import { type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool } from '@modelcontextprotocol/server'
+import { type NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node'
+import {
+  type AuthInfo, type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool,
+  classifyInboundRequest, createMcpHandler
+} from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
@@ -65,6 +68,21 @@ function catalogOf (actions: readonly Action[]): Catalog {
   return catalog
 }
 
+/**
+ * How long a 2026-07-28 client may keep what the lists and the view say: they change only with a
+ * new deployment. The lists are the same for every caller (public); what the view's resource says
+ * may depend on the host that asks, so only that caller may keep it (private).
+ */
+const CACHE_MS = 5 * 60_000
+const CACHE_HINTS = {
+  'server/discover': { ttlMs: CACHE_MS, cacheScope: 'public' },
+  'tools/list': { ttlMs: CACHE_MS, cacheScope: 'public' },
+  'prompts/list': { ttlMs: CACHE_MS, cacheScope: 'public' },
+  'resources/templates/list': { ttlMs: CACHE_MS, cacheScope: 'public' },
+  'resources/list': { ttlMs: CACHE_MS, cacheScope: 'private' },
+  'resources/read': { ttlMs: CACHE_MS, cacheScope: 'private' }
+} as const
+
 function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Map<string, string>): Server {
   const actions = fastify.actions
   const { tools, prompts, views } = catalogOf(actions)
@@ -72,7 +90,8 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
     { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
     {
       capabilities: { tools: {}, prompts: {}, resources: {} },
-      instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
+      instructions: `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`,
+      cacheHints: CACHE_HINTS
     }
   )
   server.setRequestHandler('tools/list', async () => ({ tools }))
@@ -97,6 +116,9 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
   server.setRequestHandler('resources/list', async () => ({
     resources: views.map(view => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: VIEW_META }))
   }))
+  // The resources are the views, each at a fixed address: no templates (listed empty, as the
+  // resources capability asks).
+  server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: [] }))
   server.setRequestHandler('resources/read', async ({ params }) => {
     const view = views.find(one => one.uri === params.uri)
     if (view === undefined) throw new ResourceNotFoundError(params.uri)
@@ -105,15 +127,59 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
   return server
 }
 
-/** Answers one JSON-RPC message with a server and a transport of its own. */
+/** The caller's Fastify request, carried through the SDK to the server it builds for that request. */
+interface CallerInfo extends AuthInfo { extra: { request: FastifyRequest } }
+
+const modernHandlers = new WeakMap<FastifyInstance, NodeMcpRequestHandler>()
+
+/**
+ * The 2026-07-28 leg, one per app: the SDK's own entry in its strict form, which validates the
+ * revision, the headers against the body and the envelope, and builds a server per request from
+ * the same factory as the 2025 leg.
+ */
+function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>): NodeMcpRequestHandler {
+  let handler = modernHandlers.get(fastify)
+  if (handler === undefined) {
+    const mcp = createMcpHandler(({ authInfo }) => mcpServer(fastify, (authInfo as CallerInfo).extra.request, pages), {
+      legacy: 'reject',
+      // Rejections are answered to the caller with their reason, and the request's line logs the status.
+      onerror: error => fastify.log.debug({ error: error.message.slice(0, 300) }, 'MCP request refused')
+    })
+    handler = toNodeHandler(mcp)
+    modernHandlers.set(fastify, handler)
+  }
+  return handler
+}
+
+const single = (value: string | string[] | undefined): string | undefined => Array.isArray(value) ? value[0] : value
+
+/**
+ * Answers one JSON-RPC message with a server of its own. The SDK tells the revisions apart
+ * (`classifyInboundRequest`, the step its own entry runs); a 2025 request is answered as before, by
+ * a stateless transport with a JSON answer (the SDK's stateless fallback would answer with an
+ * event stream), a 2026-07-28 request by the SDK's entry.
+ */
 export async function answerMcp (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, pages: Map<string, string>): Promise<void> {
+  const { headers } = request
+  const era = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: single(headers['mcp-protocol-version']),
+    mcpMethodHeader: single(headers['mcp-method']),
+    mcpNameHeader: single(headers['mcp-name']),
+    body: request.body
+  })
+  // The SDK writes the answer itself; Fastify's hooks (log line, headers) still run.
+  reply.hijack()
+  reply.raw.setHeaders(new Map(Object.entries(reply.getHeaders()) as Array<[string, string]>))
+  if (era.kind !== 'legacy') {
+    const caller: CallerInfo = { token: '', clientId: '', scopes: [], extra: { request } }
+    await modernHandlerOf(fastify, pages)(Object.assign(request.raw, { auth: caller }), reply.raw, request.body)
+    return
+  }
   const server = mcpServer(fastify, request, pages)
   const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
   // Closing can only fail on what is already gone: nothing to report.
   reply.raw.on('close', () => Promise.allSettled([transport.close(), server.close()]))
   await server.connect(transport)
-  // The transport writes the answer itself; Fastify's hooks (log line, headers) still run.
-  reply.hijack()
-  reply.raw.setHeaders(new Map(Object.entries(reply.getHeaders()) as Array<[string, string]>))
   await transport.handleRequest(request.raw, reply.raw, request.body)
 }

@@ -6,14 +6,37 @@ import { buildApp } from '../helper.js'
 
 const KEY = 'a-very-secret-key-123'
 
-/** The app listening on 127.0.0.1, and an MCP client connected to it with the SDK's own transport. */
-async function connect (t: Test, env: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  const app = await buildApp(t, { RATE_LIMIT_MAX: '1000', ...env })
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  const client = new Client({ name: 'tictactoe-test', version: '1.0.0' })
+/**
+ * The ways the official v2 client speaks to the door: the 2025 handshake (its default), pinned to
+ * the 2026-07-28 revision (stateless, a `_meta` envelope on each request), and `auto` (it probes
+ * with server/discover and keeps 2026-07-28, which this server offers).
+ */
+const REVISIONS = [
+  { name: '2025 handshake', negotiation: { mode: 'legacy' }, version: '2025-11-25' },
+  { name: '2026-07-28 pinned', negotiation: { mode: { pin: '2026-07-28' } }, version: '2026-07-28' },
+  { name: 'auto', negotiation: { mode: 'auto' }, version: '2026-07-28' }
+] as const
+type Revision = typeof REVISIONS[number]
+
+/** An MCP client connected to the app at `address` with the SDK's own transport, in one revision. */
+async function clientOf (t: Test, address: string, revision: Revision, headers: Record<string, string> = {}) {
+  const client = new Client({ name: 'tictactoe-test', version: '1.0.0' }, { versionNegotiation: revision.negotiation })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`), { requestInit: { headers } }))
   t.teardown(() => client.close())
+  return client
+}
+
+/** The app listening on 127.0.0.1, and an MCP client connected to it. */
+async function connect (t: Test, revision: Revision, env: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1000', ...env })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const client = await clientOf(t, address, revision, headers)
   return { app, address, client }
+}
+
+/** A test run once in each revision. */
+function eachRevision (name: string, test: (t: Test, revision: Revision) => Promise<void>): void {
+  for (const revision of REVISIONS) t.test(`${name} (${revision.name})`, t => test(t, revision))
 }
 
 /** One raw JSON-RPC POST, for what the SDK client would never send (node:http, since fetch sets its own Host). */
@@ -43,8 +66,9 @@ function typeArrays (schema: unknown, path = '#'): string[] {
   return [...own, ...Object.entries(schema).flatMap(([key, value]) => typeArrays(value, `${path}/${key}`))]
 }
 
-t.test('every action is a tool, described by its route', async t => {
-  const { app, client } = await connect(t)
+eachRevision('every action is a tool, described by its route', async (t, revision) => {
+  const { app, client } = await connect(t, revision)
+  t.equal(client.getNegotiatedProtocolVersion(), revision.version)
   t.match(client.getServerVersion(), { name: 'tictactoe-gpt-action', version: '1.0.0' })
   const { tools } = await client.listTools()
   t.same(tools.map(tool => tool.name), app.actions.map(action => action.toolName))
@@ -77,13 +101,14 @@ t.test('every action is a tool, described by its route', async t => {
   t.notOk(playMove?.outputSchema?.properties?.reason.anyOf[0].enum.includes(null), 'null is the other branch, not an enum value')
 })
 
-t.test('play_move shows as the board view in MCP Apps hosts: a ui:// resource, self-contained HTML', async t => {
-  const { client } = await connect(t)
+eachRevision('play_move shows as the board view in MCP Apps hosts: a ui:// resource, self-contained HTML', async (t, revision) => {
+  const { app, client } = await connect(t, revision)
   const playMove = (await client.listTools()).tools.find(tool => tool.name === 'play_move')
   t.same(playMove?._meta, { ui: { resourceUri: 'ui://tictactoe/board.html' }, 'ui/resourceUri': 'ui://tictactoe/board.html', 'openai/outputTemplate': 'ui://tictactoe/board.html' })
   const meta = { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } }
   const { resources } = await client.listResources()
-  t.same(resources, [{
+  t.same(resources.map(resource => resource.uri), app.actions.flatMap(action => action.view?.uri ?? []), "every action's view")
+  t.same(resources.filter(resource => resource.uri === 'ui://tictactoe/board.html'), [{
     uri: 'ui://tictactoe/board.html',
     name: 'board',
     title: 'Tic-tac-toe board',
@@ -103,8 +128,8 @@ t.test('play_move shows as the board view in MCP Apps hosts: a ui:// resource, s
   t.equal((missing as ProtocolError).code, -32602)
 })
 
-t.test('the AI opens, then whole games are played through play_move', async t => {
-  const { client } = await connect(t)
+eachRevision('the AI opens, then whole games are played through play_move', async (t, revision) => {
+  const { client } = await connect(t, revision)
   const opening = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
   t.notOk(opening.isError)
   t.match(opening.structuredContent, { ai_move: { position: 5 }, next_player: 'O' })
@@ -127,8 +152,8 @@ t.test('the AI opens, then whole games are played through play_move', async t =>
   }
 })
 
-t.test('a tool answers exactly what its HTTP route answers', async t => {
-  const { client, app } = await connect(t)
+eachRevision('a tool answers exactly what its HTTP route answers', async (t, revision) => {
+  const { client, app } = await connect(t, revision)
   const args = { position_1: 'x', position_5: ' o', human_position: '9', difficulty: 'HARD', extra: true }
   const viaMcp = await client.callTool({ name: 'play_move', arguments: args })
   const viaHttp = await app.inject('/human_move?position_1=x&position_5=%20o&human_position=9&difficulty=HARD&extra=true')
@@ -136,8 +161,8 @@ t.test('a tool answers exactly what its HTTP route answers', async t => {
   t.same(viaMcp.structuredContent, viaHttp.json())
 })
 
-t.test('a caller mistake is a tool error with the HTTP message, and the session goes on', async t => {
-  const { client, app } = await connect(t)
+eachRevision('a caller mistake is a tool error with the HTTP message, and the session goes on', async (t, revision) => {
+  const { client, app } = await connect(t, revision)
   const taken = await client.callTool({ name: 'play_move', arguments: { position_1: 'X', position_5: 'O', human_position: 5 } })
   t.equal(taken.isError, true)
   const http = (await app.inject('/human_move?position_1=X&position_5=O&human_position=5')).json()
@@ -150,8 +175,8 @@ t.test('a caller mistake is a tool error with the HTTP message, and the session 
   t.equal((await client.callTool({ name: 'play_move', arguments: { human_position: 5 } })).isError, undefined, 'the next call is played')
 })
 
-t.test('arguments of any JSON type reach the route as a GPT would send them', async t => {
-  const { client, address } = await connect(t)
+eachRevision('arguments of any JSON type reach the route as a GPT would send them', async (t, revision) => {
+  const { client, address } = await connect(t, revision)
   const text = async (args: Record<string, unknown>) => ((await client.callTool({ name: 'play_move', arguments: args })).content as Array<{ text: string }>)[0].text
   t.match(await text({ position_1: null, ai_player: 'X' }), 'X takes the center.', 'null is left out')
   t.equal(await text({ human_position: [5, 6] }), 'human_position was given 2 times; give it once (got ["5","6"]). See the tool\'s input schema.')
@@ -160,7 +185,7 @@ t.test('arguments of any JSON type reach the route as a GPT would send them', as
   t.match(body.result, { isError: true, content: [{ type: 'text', text: /^It is X's turn, not the AI's/ }] }, 'no arguments is an empty board')
 })
 
-t.test('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async t => {
+eachRevision('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async (t, revision) => {
   const app = await buildApp(t)
   app.post('/echo', {
     schema: {
@@ -173,10 +198,7 @@ t.test('an action that takes a JSON body gets the arguments as its body, and ans
     },
     config: { action: true }
   }, async request => ({ word: (request.body as { word: string }).word }))
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  const client = new Client({ name: 'body-test', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`)))
-  t.teardown(() => client.close())
+  const client = await clientOf(t, await app.listen({ host: '127.0.0.1', port: 0 }), revision)
   const tool = (await client.listTools()).tools.find(one => one.name === 'echo_word')
   t.same(tool?.annotations, { title: 'Echo a word', readOnlyHint: false, destructiveHint: true, openWorldHint: false }, 'a consequential action is not read-only')
   const result = await client.callTool({ name: 'echo_word', arguments: { word: 'hello' } })
@@ -184,16 +206,17 @@ t.test('an action that takes a JSON body gets the arguments as its body, and ans
   t.same(result.content, [{ type: 'text', text: '{"word":"hello"}' }])
 })
 
-t.test('an unknown tool is JSON-RPC error -32602', async t => {
-  const { client } = await connect(t)
+eachRevision('an unknown tool is JSON-RPC error -32602', async (t, revision) => {
+  const { app, client } = await connect(t, revision)
   const error = await client.callTool({ name: 'resign', arguments: {} }).then(() => undefined, (error: unknown) => error)
   t.ok(error instanceof ProtocolError)
   t.equal((error as ProtocolError).code, -32602)
-  t.match((error as ProtocolError).message, 'There is no tool "resign"; the tools are play_move.')
+  // The tools named are every action's, whatever folders the service has.
+  t.match((error as ProtocolError).message, `There is no tool "resign"; the tools are ${app.actions.map(action => action.toolName).join(', ')}.`)
 })
 
 t.test('arguments that are not an object: -32602 with one line that says what to send', async t => {
-  const { address } = await connect(t)
+  const address = await (await buildApp(t)).listen({ host: '127.0.0.1', port: 0 })
   for (const [args, got] of [[null, 'null'], [[1, 2], 'an array'], ['5', 'string']] as const) {
     const { status, body } = await post(address, call(7, 'play_move', args))
     t.equal(status, 400)
@@ -220,10 +243,12 @@ t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async
   t.notOk(logs.some(line => line.route === '/human_move'), 'no move was played')
 })
 
-t.test('the rate limit counts plays: connecting, listing and pinging cost none', async t => {
-  const { client } = await connect(t, { RATE_LIMIT_MAX: '5' })
+eachRevision('the rate limit counts plays: connecting, listing and pinging cost none', async (t, revision) => {
+  const { app, client } = await connect(t, revision, { RATE_LIMIT_MAX: '5' })
+  // ping left the protocol in 2026-07-28 (the SDK client refuses to send it there).
+  const ping = async () => revision.version === '2026-07-28' ? {} : await client.ping()
   await client.listTools()
-  await client.ping()
+  await ping()
   await client.listPrompts()
   for (let play = 1; play <= 5; play++) {
     const result = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
@@ -232,7 +257,8 @@ t.test('the rate limit counts plays: connecting, listing and pinging cost none',
   const sixth = await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
   t.equal(sixth.isError, true)
   t.match((sixth.content as Array<{ text: string }>)[0].text, /^Too many calls: at most 5 a minute per player\. Wait \d+ seconds, then try again\.$/)
-  t.same(await client.ping(), {}, 'the session itself is not limited')
+  t.same(await ping(), {}, 'the session itself is not limited')
+  t.equal((await client.listTools()).tools.length, app.actions.length)
 })
 
 t.test('forged Host and Origin are refused with 403; allowed ones are served', async t => {
@@ -282,11 +308,12 @@ t.test('listening on all addresses with no PUBLIC_URL: any Host, only same-site 
   t.ok(logs.some(line => line.level === 40 && String(line.msg).startsWith('MCP door: the Host header is not checked')))
 })
 
-t.test('the prompt play_tictactoe starts a game with the chosen opener and difficulty', async t => {
-  const { client } = await connect(t)
+eachRevision('the prompt play_tictactoe starts a game with the chosen opener and difficulty', async (t, revision) => {
+  const { app, client } = await connect(t, revision)
   const { prompts } = await client.listPrompts()
-  t.same(prompts.map(prompt => prompt.name), ['play_tictactoe'])
-  t.same(prompts[0].arguments?.map(argument => argument.name), ['first', 'difficulty'])
+  const everyPrompt = app.actions.flatMap(action => action.prompts.map(prompt => prompt.name))
+  t.same(prompts.map(prompt => prompt.name), everyPrompt, "every action's prompts")
+  t.same(prompts.find(prompt => prompt.name === 'play_tictactoe')?.arguments?.map(argument => argument.name), ['first', 'difficulty'])
   const aiFirst = await client.getPrompt({ name: 'play_tictactoe', arguments: { first: 'AI', difficulty: 'easy' } })
   t.equal(aiFirst.messages.length, 1)
   t.equal(aiFirst.messages[0].role, 'user')
@@ -303,18 +330,17 @@ t.test('the prompt play_tictactoe starts a game with the chosen opener and diffi
   t.match((wrong as ProtocolError).message, 'difficulty must be one of easy, medium, hard (got "impossible").')
   const unknown = await client.getPrompt({ name: 'chess' }).catch((error: ProtocolError) => error)
   t.equal((unknown as ProtocolError).code, -32602)
-  t.match((unknown as ProtocolError).message, 'There is no prompt "chess"; the prompts are play_tictactoe.')
+  t.match((unknown as ProtocolError).message, `There is no prompt "chess"; the prompts are ${everyPrompt.join(', ')}.`)
 })
 
-t.test('with API_KEY the MCP door needs the bearer key', async t => {
+eachRevision('with API_KEY the MCP door needs the bearer key', async (t, revision) => {
   const app = await buildApp(t, { API_KEY: KEY })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  const refused = new Client({ name: 'no-key', version: '1.0.0' })
-  await t.rejects(refused.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`))), /401|Unauthorized|API key/)
+  await t.rejects(clientOf(t, address, revision), /401|Unauthorized|API key/)
   const noKey = await post(address, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }))
   t.equal(noKey.status, 401)
   t.match(noKey.body, { jsonrpc: '2.0', error: { code: -32000, message: /^This action needs an API key/ } })
-  const { client } = await connect(t, { API_KEY: KEY }, { authorization: `Bearer ${KEY}` })
+  const { client } = await connect(t, revision, { API_KEY: KEY }, { authorization: `Bearer ${KEY}` })
   t.equal((await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })).isError, undefined, 'the key is passed on to the action')
 })
 
@@ -342,12 +368,10 @@ t.test('a server fault at the MCP door is a JSON-RPC error with the request id, 
   t.ok(logs.some(line => line.level === 50 && line.msg === 'request failed'))
 })
 
-t.test('each MCP call is logged on one line, and each play on its own', async t => {
+eachRevision('each MCP call is logged on one line, and each play on its own', async (t, revision) => {
   const logs: Array<Record<string, unknown>> = []
   const app = await buildApp(t, {}, { logs })
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  const client = new Client({ name: 'log-test', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${address}/mcp`)))
+  const client = await clientOf(t, await app.listen({ host: '127.0.0.1', port: 0 }), revision)
   await client.callTool({ name: 'play_move', arguments: { ai_player: 'X' } })
   await client.close()
   t.ok(logs.some(line => line.msg === 'request' && line.route === '/mcp' && line.method === 'POST'))

@@ -31,6 +31,20 @@ function queryOf (args: Record<string, unknown>): Record<string, string | string
   return query
 }
 
+/**
+ * Arguments the tool's input schema does not list, refused before the call is built (the count is
+ * bounded before the SDK sees the message: routes/mcp/refusals.ts). Over HTTP an unknown query
+ * parameter is ignored, as the original service did; a tool call names its arguments from the
+ * schema it was given, so an unknown one is a mistake to correct, not to drop silently.
+ */
+function unknownArguments (action: Action, args: Record<string, unknown>): string | undefined {
+  const listed = action.input.properties as Record<string, unknown>
+  const unknown = Object.keys(args).filter(name => !Object.hasOwn(listed, name))
+  if (unknown.length === 0) return undefined
+  const named = unknown.slice(0, 3).map(name => JSON.stringify(name.slice(0, 40))).join(', ')
+  return `${action.toolName} has no argument ${named}${unknown.length > 3 ? ' and others' : ''}: its arguments are ${Object.keys(listed).join(', ')}. Send only those.`
+}
+
 /** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
 export const VIEW_CALL_META = 'tictactoe/door'
 
@@ -100,9 +114,12 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
     if (action === undefined) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `There is no tool "${call.params.name}"; the tools are ${actions.map(one => one.toolName).join(', ')}.`)
     }
+    const args = call.params.arguments ?? {}
+    const unknown = unknownArguments(action, args)
+    if (unknown !== undefined) return { isError: true, content: [{ type: 'text', text: unknown }] }
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
     const door = call.params._meta?.[VIEW_CALL_META] === 'view' ? 'view' : 'mcp'
-    return await callAction(fastify, request, action, call.params.arguments ?? {}, door)
+    return await callAction(fastify, request, action, args, door)
   })
   server.setRequestHandler('prompts/list', async () => ({ prompts: prompts.map(promptOf) }))
   server.setRequestHandler('prompts/get', async ({ params }): Promise<GetPromptResult> => {

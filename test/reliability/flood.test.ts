@@ -1,0 +1,77 @@
+/**
+ * One caller cannot stall the service through /mcp: a tool call with thousands of argument names
+ * (as many as fit under the body limit) is refused after counting past its tool's names, so it
+ * costs the server parsing its body (about 4 ms for 8,000 names; the body limit bounds it) and a
+ * few times an ordinary call at most, against 0.2 s and more when it was built into a query; and a
+ * flood of them from one address leaves another player's moves answered, none shed with a 503.
+ * The server runs in its own process, as in production; its CPU time is read from /proc.
+ */
+import { Agent, request } from 'node:http'
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { startServer } from '../process-helper.js'
+
+/** The server process's CPU time so far (user and system), in seconds. */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 16 })
+t.teardown(() => agent.destroy())
+
+async function post (port: number, body: string): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, res => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode as number))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+async function move (port: number): Promise<{ status: number, ms: number }> {
+  const started = performance.now()
+  return await new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/human_move?ai_player=X', agent }, res => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode as number, ms: performance.now() - started }))
+    }).on('error', reject).end()
+  })
+}
+
+const message = (args: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: args } })
+// 8,000 names: as many as fit under the 64 KB body limit.
+const MANY_NAMES = message(Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [i.toString(36), 0])))
+const ORDINARY = message({ ai_player: 'X' })
+
+t.test('a call with 8,000 argument names costs about an ordinary call; a flood of them sheds no one else\'s move', async t => {
+  const { port, child } = await startServer(t, { RATE_LIMIT_MAX: '1000000' })
+  const pid = child.pid as number
+  for (let i = 0; i < 20; i++) await post(port, ORDINARY) // the MCP SDK loads on the first call
+
+  const CALLS = 40
+  let before = cpuSeconds(pid)
+  const refused: number[] = []
+  for (let i = 0; i < CALLS; i++) refused.push(await post(port, MANY_NAMES))
+  const manyNames = cpuSeconds(pid) - before
+  before = cpuSeconds(pid)
+  for (let i = 0; i < CALLS; i++) await post(port, ORDINARY)
+  const ordinary = cpuSeconds(pid) - before
+  t.same(refused, Array(CALLS).fill(400), 'each refused')
+  t.ok(manyNames <= Math.max(5 * ordinary, 0.1), `${CALLS} calls with 8,000 names: ${manyNames.toFixed(2)} s of server CPU; ${CALLS} ordinary calls: ${ordinary.toFixed(2)} s`)
+
+  const flooding = { on: true }
+  const flood = Array.from({ length: 4 }, async () => {
+    while (flooding.on) await post(port, MANY_NAMES)
+  })
+  const moves: Array<{ status: number, ms: number }> = []
+  for (let i = 0; i < 40; i++) moves.push(await move(port))
+  flooding.on = false
+  await Promise.all(flood)
+  t.same(moves.filter(one => one.status !== 200), [], 'every move answered, none shed with a 503')
+  const sorted = moves.map(one => one.ms).sort((a, b) => a - b)
+  const p90 = sorted[Math.floor(sorted.length * 0.9)]
+  t.ok(p90 < 500, `moves during the flood: median ${sorted[20].toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`)
+})

@@ -3,21 +3,30 @@
  * counts in memory). Redis trouble must never take the game down or make a player wait:
  * - no offline queue and a short command timeout, so while Redis is away every command fails at
  *   once and the rate limit lets the call through uncounted (its `skipOnError`);
+ * - a Redis that hangs (stopped, `DEBUG SLEEP`, `CLIENT PAUSE`) keeps the connection open, so
+ *   each command would wait the whole timeout: after a few timeouts in a row a circuit breaker
+ *   (cockatiel's) stops sending commands for a while, so calls go through uncounted at once, as in
+ *   an outage; every few seconds one command tries again, and the first that is answered closes it;
  * - ioredis reconnects by itself, for as long as it takes, and the shared count resumes;
- * - one warning when an outage starts and one when it ends, not one per request or per retry.
+ * - one warning when an outage (or a hang) starts and one when it ends, not one per request or
+ *   per retry.
  */
-import type { Redis } from 'ioredis'
+import type { Command, Redis as RedisClient } from 'ioredis'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The shared store's connection, or null when the rate limit counts in memory. */
-    redis: Redis | null
+    redis: RedisClient | null
   }
 }
 
 /** How long one rate-limit command may take before the call goes on without it. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500
+/** Timeouts in a row after which commands stop waiting for Redis. */
+export const REDIS_TIMEOUTS_TO_BREAK = 3
+/** How long commands stop waiting before one tries Redis again. */
+export const REDIS_RETRY_AFTER_MS = 5000
 
 export default fp(async fastify => {
   const url = fastify.config.REDIS_URL
@@ -26,15 +35,46 @@ export default fp(async fastify => {
     return
   }
   // Loaded only when wanted: ioredis takes about 50 ms and 20 MB at start.
-  const { Redis } = await import('ioredis')
-  const redis = new Redis(url, {
+  const [{ Redis }, { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }] = await Promise.all([import('ioredis'), import('cockatiel')])
+  const where = new URL(url).host
+
+  const breaker = circuitBreaker(handleWhen(error => error.message === 'Command timed out'), {
+    halfOpenAfter: REDIS_RETRY_AFTER_MS,
+    breaker: new ConsecutiveBreaker(REDIS_TIMEOUTS_TO_BREAK)
+  })
+  // A failed retry opens the breaker again: only the first opening of a hang is told.
+  let hanging = false
+  breaker.onBreak(() => {
+    if (hanging) return
+    hanging = true
+    fastify.log.warn({ redis: where, timeouts: REDIS_TIMEOUTS_TO_BREAK }, 'Redis is not answering: calls are answered without the rate limit until it answers again')
+  })
+  breaker.onReset(() => {
+    hanging = false
+    fastify.log.warn({ redis: where }, 'Redis answers again: the rate limit is shared again')
+  })
+
+  /** Every command (the rate limit's own scripts included) goes through the breaker. */
+  class GuardedRedis extends Redis {
+    override sendCommand (command: Command, stream?: Parameters<RedisClient['sendCommand']>[1]): unknown {
+      breaker.execute(async () => {
+        super.sendCommand(command, stream)
+        return await command.promise
+      }).catch((error: unknown) => {
+        // An open breaker never ran the command: fail it at once. Other errors are the command's own.
+        if (isBrokenCircuitError(error)) command.reject(error)
+      })
+      return command.promise
+    }
+  }
+
+  const redis = new GuardedRedis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
     retryStrategy: attempt => Math.min(attempt * 200, 2000)
   })
-  const where = new URL(url).host
   let up: boolean | undefined
   redis.on('ready', () => {
     if (up === false) fastify.log.warn({ redis: where }, 'Redis is back: the rate limit is shared again')

@@ -1,0 +1,51 @@
+/**
+ * A Redis that hangs (stopped with SIGSTOP: the connection stays open, nothing is answered): the
+ * first few counted calls wait the command timeout, then calls are answered at once, uncounted,
+ * with one warning; once Redis answers again, one line says so and the count is shared again.
+ */
+import t from 'tap'
+import { REDIS_COMMAND_TIMEOUT_MS, REDIS_RETRY_AFTER_MS, REDIS_TIMEOUTS_TO_BREAK } from '../../plugins/external/redis.js'
+import { buildApp } from '../helper.js'
+import { freePort, startRedis } from '../process-helper.js'
+
+async function until (condition: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise(resolve => setTimeout(resolve, 50))
+}
+
+t.test('Redis stopped with SIGSTOP: prompt answers after the first few, one line each way', async t => {
+  const port = await freePort()
+  const redis = await startRedis(t, port)
+  t.teardown(() => { redis.kill('SIGCONT') })
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_MAX: '1000' }, { logs })
+  await app.ready()
+  const said = (text: string): number => logs.filter(line => String(line.msg).startsWith(text)).length
+  await until(() => said('Redis connected') === 1)
+  const play = async (): Promise<{ status: number, ms: number }> => {
+    const started = performance.now()
+    const { statusCode } = await app.inject('/human_move?ai_player=X')
+    return { status: statusCode, ms: performance.now() - started }
+  }
+  await play()
+  t.equal(await app.redis?.get('tictactoe-rate-limit:GET/human_move-ip:127.0.0.1'), '1', 'counted in Redis')
+
+  redis.kill('SIGSTOP')
+  const during: Array<{ status: number, ms: number }> = []
+  for (let i = 0; i < 12; i++) during.push(await play())
+  t.ok(during.every(call => call.status === 200), 'every call answered')
+  const waited = during.slice(0, REDIS_TIMEOUTS_TO_BREAK)
+  t.ok(waited.every(call => call.ms >= REDIS_COMMAND_TIMEOUT_MS * 0.9), `the first ${REDIS_TIMEOUTS_TO_BREAK} wait the timeout (${waited.map(call => Math.round(call.ms)).join(', ')} ms)`)
+  const after = during.slice(REDIS_TIMEOUTS_TO_BREAK)
+  t.ok(after.every(call => call.ms < 100), `then each is answered at once (slowest ${Math.round(Math.max(...after.map(call => call.ms)))} ms)`)
+  t.equal(said('Redis is not answering'), 1, 'one line when the hang is noticed')
+
+  redis.kill('SIGCONT')
+  await new Promise(resolve => setTimeout(resolve, REDIS_RETRY_AFTER_MS))
+  for (let i = 0; i < 20 && said('Redis answers again') === 0; i++) await play()
+  t.equal(said('Redis answers again'), 1, 'one line when Redis answers again')
+  t.equal(said('Redis is not answering'), 1, 'and still one line for the hang')
+  const counted = Number(await app.redis?.get('tictactoe-rate-limit:GET/human_move-ip:127.0.0.1'))
+  await play()
+  t.equal(Number(await app.redis?.get('tictactoe-rate-limit:GET/human_move-ip:127.0.0.1')), counted + 1, 'counted in Redis again')
+  t.notOk(logs.some(line => (line.level as number) >= 50), 'nothing logged as an error')
+})

@@ -49,7 +49,8 @@ export class OneLinePerRequest extends LogController {
   override incomingRequest (): void {}
 
   override requestCompleted (_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    request.log.info({
+    // A request shed under load (503) is the one line that says so, at warn.
+    request.log[reply.statusCode === 503 ? 'warn' : 'info']({
       method: request.method,
       route: request.routeOptions.url ?? 'not found',
       statusCode: reply.statusCode,

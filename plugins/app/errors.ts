@@ -52,7 +52,9 @@ export default fp(async fastify => {
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
     if (statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed')
+      // A 503 is the service shedding load (under-pressure): expected, and told once, at warn, by
+      // the request's own line; a stack per shed request would flood the log when it matters most.
+      if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
       const message = statusCode === 503
         ? 'The server is busy or restarting; retry in a few seconds.'
         : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`

@@ -22,7 +22,8 @@ const NOT_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JS
 export function jsonRpcErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
   if (statusCode >= 500) {
-    request.log.error({ err: error }, 'request failed')
+    // A shed request (503) is told by its own line, at warn (plugins/app/errors.ts).
+    if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
     return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR,
       `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }

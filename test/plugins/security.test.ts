@@ -79,8 +79,9 @@ t.test('security headers on every answer, including errors: the API set everywhe
   }
 })
 
-t.test('a saturated event loop gets 503 with Retry-After instead of a queue', async t => {
-  const app = await buildApp(t)
+t.test('a saturated event loop gets 503 with Retry-After instead of a queue, logged as one warning line', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
   await app.ready()
   // under-pressure samples the mean event-loop delay: block long enough that one sample is over
   // the limit whatever else falls in the same window, then ask until that sample is read.
@@ -96,4 +97,7 @@ t.test('a saturated event loop gets 503 with Retry-After instead of a queue', as
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '5')
   t.same(res.json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is busy or restarting; retry in a few seconds.' })
+  const shed = logs.filter(line => line.statusCode === 503 || line.err !== undefined || line.level === 50)
+  t.same(shed.map(line => [line.level, line.msg]), answers.filter(answer => answer.statusCode === 503).map(() => [40, 'request']), 'one line per shed request, at warn')
+  t.notOk(JSON.stringify(logs).includes('stack'), 'no stack')
 })

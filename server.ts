@@ -12,6 +12,13 @@ import { flushLog } from './plugins/logging.js'
 /** How long requests in flight get after the drain before the process exits anyway. */
 export const SHUTDOWN_DELAY_MS = 4_000
 
+/** A start that cannot go on (a port that is taken, a view not built): one line, no stack, exit 1. */
+function startFailed (error: Error): never {
+  flushLog()
+  process.stderr.write(`Could not start: ${error.message}\n`)
+  process.exit(1)
+}
+
 async function start (): Promise<void> {
   let config
   try {
@@ -22,7 +29,11 @@ async function start (): Promise<void> {
     process.exit(1)
   }
   const fastify = Fastify(serverOptions(config))
-  await fastify.register(app, { config })
+  try {
+    await fastify.register(app, { config })
+  } catch (error) {
+    startFailed(error as Error)
+  }
 
   closeWithGrace({ delay: config.SHUTDOWN_DRAIN_MS + SHUTDOWN_DELAY_MS }, async ({ signal, err }) => {
     if (err !== undefined) {
@@ -37,7 +48,10 @@ async function start (): Promise<void> {
     await fastify.close()
   })
 
-  await fastify.listen({ port: config.PORT, host: config.HOST })
+  await fastify.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return startFailed(error)
+    startFailed(new Error(`PORT ${config.PORT} cannot be used on ${config.HOST} (${error.code}): choose a free port, or stop what listens there.`))
+  })
   // The log is written in blocks (plugins/logging.ts): whoever waits for "Server listening" sees it now.
   flushLog()
 }

@@ -74,6 +74,24 @@ function parse (schema: { type?: unknown, anyOf?: Array<{ type: unknown }> }, va
   return value
 }
 
+/** What a bad value is shown as: never a secret (the API key, a URL's password). */
+function shown (key: keyof Config, value: string | undefined): string {
+  if (key === 'API_KEY' || (key === 'REDIS_URL' && value?.includes('@') === true)) return ''
+  return ` (got ${JSON.stringify(value)})`
+}
+
+function checkRedisUrl (value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a URL'
+  }
+  if (url.hostname === '') return 'has no host'
+  if (!/^\/?[0-9]*$/.test(url.pathname)) return 'may name a database by its number only, such as redis://redis:6379/0'
+  return null
+}
+
 /** Reads the configuration from the environment (unknown variables are ignored; empty means unset). */
 export function loadConfig (env: NodeJS.ProcessEnv): Config {
   const values: Record<string, unknown> = {}
@@ -81,11 +99,14 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     const value = env[key]?.trim()
     if (value !== undefined && value !== '') values[key] = parse(ConfigSchema.properties[key] as Parameters<typeof parse>[0], value)
   }
+  // Empty is unset (compose passes API_KEY: ${API_KEY:-}), but a key of spaces is a mistake that
+  // would otherwise run the service with no key at all.
+  if (env.API_KEY !== undefined && env.API_KEY !== '' && values.API_KEY === undefined) {
+    throw new ConfigError('API_KEY is blank (only spaces): set a key of at least 16 characters, or leave it unset to run without one.')
+  }
   if (!checkConfig(values)) {
     const key = (checkConfig.errors as ErrorObject[])[0].instancePath.slice(1) as keyof Config
-    // The key is a secret: name the problem, never the value.
-    const got = key === 'API_KEY' ? '' : ` (got ${JSON.stringify(env[key])})`
-    throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${got}.`)
+    throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${shown(key, env[key])}.`)
   }
   const valid: Config = values
   for (const key of ['TRUST_PROXY', 'TRUSTED_NETWORKS'] as const) {
@@ -93,6 +114,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     if (typeof value !== 'string') continue
     const wrong = listOf(value).find(entry => networkOf(entry) === undefined)
     if (wrong !== undefined) throw new ConfigError(`${key} has ${JSON.stringify(wrong)}, which is not an IP address or CIDR (such as 10.0.0.0/8 or fd00::/8).`)
+  }
+  if (valid.REDIS_URL !== undefined) {
+    const problem = checkRedisUrl(valid.REDIS_URL)
+    if (problem !== null) throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such as redis://redis:6379.`)
   }
   if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
   if (valid.PUBLIC_URL !== undefined) {

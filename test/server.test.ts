@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import net from 'node:net'
 import t from 'tap'
-import { SERVER, exitOf, startServer } from './process-helper.js'
+import { SERVER, exitOf, freePort, startServer } from './process-helper.js'
 
 t.test('a bad configuration stops the start with one line and exit status 1', async t => {
   const child = spawn(process.execPath, [...process.execArgv, SERVER], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -10,6 +10,32 @@ t.test('a bad configuration stops the start with one line and exit status 1', as
   child.stderr?.on('data', chunk => { stderr += chunk })
   t.equal(await exitOf(child), 1)
   t.equal(stderr, 'Configuration error: PORT must be an integer from 1 to 65535 (got "eighty").\n')
+})
+
+/** server.ts started with `env`, run to its exit: the status and what it wrote on each stream. */
+async function failedStart (env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, [...process.execArgv, SERVER], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', chunk => { stdout += chunk })
+  child.stderr?.on('data', chunk => { stderr += chunk })
+  return { code: await exitOf(child), stdout, stderr }
+}
+
+t.test('a taken port stops the start with one line (the metrics port before the public one opens)', async t => {
+  const taken = net.createServer().listen(0, '127.0.0.1')
+  await once(taken, 'listening')
+  t.teardown(() => taken.close())
+  const busy = (taken.address() as net.AddressInfo).port
+
+  const metrics = await failedStart({ PORT: String(await freePort()), METRICS_PORT: String(busy) })
+  t.equal(metrics.code, 1)
+  t.equal(metrics.stderr, `Could not start: METRICS_PORT ${busy} cannot be used on 127.0.0.1 (EADDRINUSE): choose a free port, or stop what listens there.\n`)
+  t.notMatch(metrics.stdout, 'Server listening', 'the public port never opened')
+
+  const publicPort = await failedStart({ PORT: String(busy) })
+  t.equal(publicPort.code, 1)
+  t.equal(publicPort.stderr, `Could not start: PORT ${busy} cannot be used on 127.0.0.1 (EADDRINUSE): choose a free port, or stop what listens there.\n`)
 })
 
 t.test('the server listens on HOST:PORT and answers', async t => {

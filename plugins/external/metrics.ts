@@ -63,9 +63,16 @@ export default fp(async fastify => {
         response.writeHead(500, { 'content-type': 'text/plain' }).end('The metrics could not be collected; see the log.\n')
       })
   })
-  fastify.addHook('onListen', async () => {
+  // Bound before the public port (onReady runs before listen): a metrics port that is taken stops
+  // the start, instead of a service that answers with no metrics.
+  fastify.addHook('onReady', async () => {
     server.listen(port, fastify.config.HOST)
-    await once(server, 'listening')
+    try {
+      await once(server, 'listening')
+    } catch (error) {
+      // server.ts says it in one line.
+      throw new Error(`METRICS_PORT ${port} cannot be used on ${fastify.config.HOST} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a free port, or stop what listens there.`)
+    }
     fastify.log.info({ port }, 'metrics at /metrics')
   })
   fastify.addHook('onClose', async () => {

@@ -22,6 +22,8 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.ok(networks.check('2001:db8::42', 'ipv6'))
   t.ok(networks.check('::1', 'ipv6'))
   t.equal(loadConfig({ REDIS_URL: 'redis://redis:6379' }).REDIS_URL, 'redis://redis:6379')
+  t.equal(loadConfig({ REDIS_URL: 'rediss://user:pass@redis.example.com:6380/2' }).REDIS_URL, 'rediss://user:pass@redis.example.com:6380/2')
+  t.equal(loadConfig({ API_KEY: '' }).API_KEY, undefined, 'an empty key is unset')
   t.match(loadConfig({ ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' }),
     { ALLOWED_HOSTS: 'a.example.com, 10.0.0.5,[::1]', ALLOWED_ORIGINS: 'https://inspector.example.org, http://localhost:6274' })
 })
@@ -46,7 +48,16 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ ALLOWED_HOSTS: 'https://a.example.com' }, 'ALLOWED_HOSTS must be a comma-separated list of host names, such as game.example.com,10.0.0.5 (got "https://a.example.com").'],
     [{ ALLOWED_ORIGINS: 'inspector.example.org' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "inspector.example.org").'],
     [{ ALLOWED_ORIGINS: 'https://a.example.org/path' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "https://a.example.org/path").'],
-    [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").']
+    [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").'],
+    // A key of spaces would otherwise run the service with no key (empty stays unset, as compose passes it).
+    [{ API_KEY: '   ' }, 'API_KEY is blank (only spaces): set a key of at least 16 characters, or leave it unset to run without one.'],
+    [{ REDIS_URL: 'redis://[bad' }, 'REDIS_URL is not a URL (got "redis://[bad"): give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'redis://:secret@[bad' }, 'REDIS_URL is not a URL: give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'rediss://user:secret@' }, 'REDIS_URL is not a URL: give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'redis://' }, 'REDIS_URL has no host (got "redis://"): give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'redis://redis:99999' }, 'REDIS_URL is not a URL (got "redis://redis:99999"): give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'redis://redis:6379/cache' }, 'REDIS_URL may name a database by its number only, such as redis://redis:6379/0 (got "redis://redis:6379/cache"): give a redis:// or rediss:// URL, such as redis://redis:6379.'],
+    [{ REDIS_URL: 'http://:secret@redis' }, 'REDIS_URL must be a redis:// or rediss:// URL, such as redis://redis:6379.']
   ]
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), new ConfigError(message), message)

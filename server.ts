@@ -29,12 +29,16 @@ async function start (): Promise<void> {
     process.exit(1)
   }
   const fastify = Fastify(serverOptions(config))
-  try {
-    await fastify.register(app, { config })
-  } catch (error) {
-    startFailed(error as Error)
-  }
+  // Loaded by listen: a plugin that fails to register, a port that is taken, a view not built,
+  // each stops the start with one line.
+  fastify.register(app, { config })
+  await fastify.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {
+    startFailed(error.code === 'EADDRINUSE' || error.code === 'EACCES'
+      ? new Error(`PORT ${config.PORT} cannot be used on ${config.HOST} (${error.code}): choose a free port, or stop what listens there.`)
+      : error)
+  })
 
+  // Installed once the service is up: a stop signal before that ends the start at once.
   closeWithGrace({ delay: config.SHUTDOWN_DRAIN_MS + SHUTDOWN_DELAY_MS }, async ({ signal, err }) => {
     if (err !== undefined) {
       fastify.log.error({ err }, 'stopping after an uncaught error')
@@ -46,11 +50,6 @@ async function start (): Promise<void> {
       fastify.log.info('stopping: finishing requests in flight')
     }
     await fastify.close()
-  })
-
-  await fastify.listen({ port: config.PORT, host: config.HOST }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return startFailed(error)
-    startFailed(new Error(`PORT ${config.PORT} cannot be used on ${config.HOST} (${error.code}): choose a free port, or stop what listens there.`))
   })
   // The log is written in blocks (plugins/logging.ts): whoever waits for "Server listening" sees it now.
   flushLog()

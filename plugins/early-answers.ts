@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import { clip, quoted } from './app/errors.js'
 import { API_HEADERS } from './external/helmet.js'
 
 const CLIENT_ERRORS: Record<string, { statusCode: number, message: string }> = {
@@ -39,8 +40,8 @@ export const clientErrorHandler: FastifyServerOptions['clientErrorHandler'] = (e
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const statusCode = error.statusCode ?? 400
   const message = error.code === 'FST_ERR_BAD_URL'
-    ? `The URL ${JSON.stringify(request.url)} is not valid: encode "%" as %25 and other special characters as %XX.`
-    : error.message
+    ? `The URL ${quoted(request.url)} is not valid: encode "%" as %25 and other special characters as %XX.`
+    : clip(error.message)
   request.log.info({ code: error.code, message }, 'request refused')
   reply.headers(API_HEADERS).code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
 }

@@ -6,6 +6,7 @@
  */
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { destination } from 'pino'
+import { doorMarkOf } from './app/actions.js'
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
 
@@ -35,12 +36,17 @@ export function flushLog (): void {
 
 const CHATGPT_HEADERS = [['openai-conversation-id', 'conversationId'], ['openai-gpt-id', 'gptId']] as const
 
-/** Adds ChatGPT's ids to every line a request logs. */
+/**
+ * Adds ChatGPT's ids to every line a request logs, and to a tool call made through the MCP door the
+ * id of the /mcp request that made it (`mcpReqId`), so the two lines of a play are found together.
+ */
 export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) => {
   for (const [header, key] of CHATGPT_HEADERS) {
     const value = rawRequest.headers[header]
     if (typeof value === 'string' && value !== '') bindings[key] = value.slice(0, 100)
   }
+  const { requestId } = doorMarkOf(rawRequest.headers)
+  if (requestId !== undefined) bindings.mcpReqId = requestId
   return logger.child(bindings, options)
 }
 

@@ -4,6 +4,7 @@
  * X-Forwarded-Host (these only shape the answer to that same caller, so they are safe to read).
  */
 import type { FastifyRequest } from 'fastify'
+import { quoted } from './app/errors.js'
 
 function firstHeader (request: FastifyRequest, name: string): string | undefined {
   // Node joins repeated x-forwarded-* headers with ", ": the first value is the client's side.
@@ -19,6 +20,6 @@ export function publicUrl (request: FastifyRequest): string {
   try {
     return new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin
   } catch {
-    throw Object.assign(new Error(`The host ${JSON.stringify(host)} is not a host name: call with a valid Host header, or set PUBLIC_URL.`), { statusCode: 400 })
+    throw Object.assign(new Error(`The host ${quoted(host)} is not a host name: call with a valid Host header, or set PUBLIC_URL.`), { statusCode: 400 })
   }
 }

@@ -7,6 +7,7 @@
  * tools, the API key guards them, and the rate limit counts them with the players' allowance.
  */
 import { randomBytes } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
@@ -84,17 +85,26 @@ declare module 'fastify' {
 /**
  * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
  * through an MCP Apps host. The MCP door marks the calls it makes with a header whose value holds a
- * secret of this process, so no caller can claim a door.
+ * secret of this process, so no caller can claim a door, and the id of the /mcp request that made
+ * the call, so the call's log line names it.
  */
 export type Door = 'http' | 'mcp' | 'view'
 export const DOOR_HEADER = 'x-tictactoe-door'
 const DOOR_SECRET = randomBytes(16).toString('hex')
-export const doorHeader = (door: Exclude<Door, 'http'>): string => `${door} ${DOOR_SECRET}`
-export function doorOf (request: FastifyRequest): Door {
-  const mark = request.headers[DOOR_HEADER]
-  if (mark === undefined) return 'http'
-  return mark === doorHeader('view') ? 'view' : mark === doorHeader('mcp') ? 'mcp' : 'http'
+const MARKS = { mcp: `mcp ${DOOR_SECRET} `, view: `view ${DOOR_SECRET} ` } as const
+export const doorHeader = (door: Exclude<Door, 'http'>, requestId: string): string => `${MARKS[door]}${requestId}`
+
+/** The door a call's headers show, and the /mcp request that made it when it came through one. */
+export function doorMarkOf (headers: IncomingHttpHeaders): { door: Door, requestId?: string } {
+  const mark = headers[DOOR_HEADER]
+  if (typeof mark !== 'string') return { door: 'http' }
+  for (const door of ['mcp', 'view'] as const) {
+    if (mark.startsWith(MARKS[door])) return { door, requestId: mark.slice(MARKS[door].length) }
+  }
+  return { door: 'http' }
 }
+
+export const doorOf = (request: FastifyRequest): Door => doorMarkOf(request.headers).door
 
 // Fastify builds `request.routeOptions` anew on each read: read once per check.
 export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined
@@ -120,7 +130,7 @@ export function actionOf (route: RouteOptions): Action {
     if (schema[field] === undefined) throw new Error(`${where} needs schema.${field}.`)
   }
   const input = schema.body ?? schema.querystring
-  if (input === undefined || input.type !== 'object') throw new Error(`${where} needs an object schema for its querystring or body.`)
+  if (input === undefined || input.type !== 'object' || input.properties === undefined) throw new Error(`${where} needs an object schema with its properties for its querystring or body.`)
   const output = schema.response?.[200] ?? schema.response?.['2xx']
   if (output === undefined || output.type !== 'object') throw new Error(`${where} needs an object schema for its 200 response.`)
   return {

@@ -17,7 +17,16 @@ export interface AjvError {
 /** Ends every validation message over HTTP; the MCP door points to the tool's schema instead. */
 export const PARAMETERS_HINT = 'See /openapi.json for the parameters.'
 
-const describeValue = (value: unknown): string => value === '' ? 'empty' : JSON.stringify(value)
+/**
+ * A caller's text as it is echoed in an answer or the log: cut to `max` characters, so a 60 KB
+ * argument is not a 60 KB log line.
+ */
+export const clip = (text: string, max = 300): string => text.length <= max ? text : `${text.slice(0, max - 1)}…`
+
+/** A caller's value, quoted as JSON and cut to `max` characters. */
+export const quoted = (value: unknown, max = 80): string => clip(String(JSON.stringify(value)), max)
+
+const describeValue = (value: unknown): string => value === '' ? 'empty' : quoted(value)
 
 /**
  * A validation failure in the API's own terms: the parameter, what it must be, what it got.
@@ -60,10 +69,12 @@ export default fp(async fastify => {
         : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`
       return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
     }
-    request.log.info({ code: error.code, message: error.message }, 'request refused')
+    // Fastify's own messages may echo what the caller sent (a content type): cut, here and in the log.
+    const message = clip(error.message)
+    request.log.info({ code: error.code, message }, 'request refused')
     // The service's own codes (invalid_parameter, ...) are part of the answer; Fastify's are not.
     const code = /^[a-z_]+$/.test(error.code ?? '') ? { code: error.code } : {}
-    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...code, message: error.message })
+    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...code, message })
   })
 
   const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const

@@ -71,7 +71,7 @@ export default fp(async fastify => {
       await once(server, 'listening')
     } catch (error) {
       // server.ts says it in one line.
-      throw new Error(`METRICS_PORT ${port} cannot be used on ${fastify.config.HOST} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a free port, or stop what listens there.`)
+      throw new Error(`METRICS_PORT ${port} cannot be used on ${fastify.config.HOST} (${String((error as NodeJS.ErrnoException).code)}): choose a free port, or stop what listens there.`)
     }
     fastify.log.info({ port }, 'metrics at /metrics')
   })

@@ -3,6 +3,7 @@
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
 import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
+import { clip, quoted } from '../../plugins/app/errors.js'
 import { type ErrorAnswer, type MoveAnswer, MoveQuery, positionNames } from './schema.js'
 
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
@@ -20,7 +21,7 @@ export function normalizeMoveInput (input: Record<string, unknown>): string | nu
     if (parameterNames.has(given)) continue
     const name = given.toLowerCase().replace(/\[.*$/, '')
     if (!parameterNames.has(name)) continue
-    if (name !== given.toLowerCase()) return `${given} is not a parameter: send ${name} once, with no brackets, such as ${name}=${name === 'human_position' ? 5 : 'X'}.`
+    if (name !== given.toLowerCase()) return `${clip(given, 60)} is not a parameter: send ${name} once, with no brackets, such as ${name}=${name === 'human_position' ? 5 : 'X'}.`
     const value = input[given]
     delete input[given]
     // The same parameter twice, in two cases, is a repeat: validation says to give it once.
@@ -33,7 +34,7 @@ export function normalizeMoveInput (input: Record<string, unknown>): string | nu
     else if (name === 'difficulty') input[name] = value.trim().toLowerCase()
     else if (name === 'human_position') {
       const digits = value.trim()
-      if (!/^[0-9]{1,3}$/.test(digits)) return `human_position must be a whole number from 1 to 9 (got ${JSON.stringify(value)}).`
+      if (!/^[0-9]{1,3}$/.test(digits)) return `human_position must be a whole number from 1 to 9 (got ${quoted(value)}).`
       input[name] = Number(digits)
     }
   }

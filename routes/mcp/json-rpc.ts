@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { clip } from '../../plugins/app/errors.js'
 
 // JSON-RPC's own codes (the SDK has them too, but it is loaded only on the first MCP call).
 export const PARSE_ERROR = -32700
@@ -27,9 +28,10 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
     return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR,
       `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }
-  request.log.info({ code: error.code, message: error.message }, 'request refused')
+  const message = clip(error.message)
+  request.log.info({ code: error.code, message }, 'request refused')
   if (NOT_JSON.has(error.code)) {
     return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
   }
-  return reply.code(statusCode).send(jsonRpcError(-32000, error.message))
+  return reply.code(statusCode).send(jsonRpcError(-32000, message))
 }

@@ -13,6 +13,7 @@
  */
 import { isIP } from 'node:net'
 import type { FastifyInstance, onRequestHookHandler } from 'fastify'
+import { clip, quoted } from '../../plugins/app/errors.js'
 import { type Config, listOf } from '../../plugins/config.js'
 import { jsonRpcError } from './json-rpc.js'
 
@@ -47,7 +48,7 @@ function hostValidation (hosts: string[]): onRequestHookHandler {
     const host = request.headers.host ?? ''
     const hostname = hostnameOf(`http://${host}`)
     if (hostname !== undefined && hosts.includes(hostname)) return done()
-    const got = hostname === undefined ? `Invalid Host header: ${JSON.stringify(host)}` : `Invalid Host: ${hostname}`
+    const got = hostname === undefined ? `Invalid Host header: ${quoted(host)}` : `Invalid Host: ${clip(hostname, 80)}`
     reply.code(403).send(jsonRpcError(-32000, `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))
   }
 }
@@ -60,7 +61,7 @@ function originValidation (hosts: string[], origins: string[]): onRequestHookHan
     // With no host list, the same site is the host the request itself was sent to.
     const sameSite = hosts.length > 0 ? hosts : [request.hostname.toLowerCase()]
     if (origins.includes(origin.toLowerCase()) || (hostname !== undefined && sameSite.includes(hostname))) return done()
-    reply.code(403).send(jsonRpcError(-32000, `Origin ${JSON.stringify(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`))
+    reply.code(403).send(jsonRpcError(-32000, `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`))
   }
 }
 

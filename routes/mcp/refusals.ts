@@ -47,7 +47,7 @@ function hasMoreNamesThan (object: Record<string, unknown>, max: number): boolea
 /** The tools' argument names, to check a call against before anything is built from it. */
 export type ToolNames = ReadonlyMap<string, readonly string[]>
 export const toolNamesOf = (actions: readonly Action[]): ToolNames =>
-  new Map(actions.map(action => [action.toolName, Object.keys(action.input.properties ?? {})]))
+  new Map(actions.map(action => [action.toolName, Object.keys(action.input.properties)]))
 
 function paramsProblem (method: unknown, params: unknown, tools: ToolNames): string | undefined {
   switch (method) {

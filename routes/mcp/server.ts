@@ -49,7 +49,7 @@ function unknownArguments (action: Action, args: Record<string, unknown>): strin
 export const VIEW_CALL_META = 'tictactoe/door'
 
 async function callAction (fastify: FastifyInstance, request: FastifyRequest, action: Action, args: Record<string, unknown>, door: 'mcp' | 'view'): Promise<CallToolResult> {
-  const headers: Record<string, string> = { [DOOR_HEADER]: doorHeader(door) }
+  const headers: Record<string, string> = { [DOOR_HEADER]: doorHeader(door, request.id) }
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers[name]
     if (typeof value === 'string') headers[name] = value

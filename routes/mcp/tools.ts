@@ -4,6 +4,7 @@
  */
 import { type Prompt, ProtocolError, ProtocolErrorCode, type Tool } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
+import { quoted } from '../../plugins/app/errors.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -65,7 +66,7 @@ export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = 
   return Object.fromEntries(prompt.arguments.map(({ name, values, fallback }) => {
     const given = args[name]?.trim().toLowerCase()
     if (given === undefined || given === '') return [name, fallback]
-    if (!values.includes(given)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name} must be one of ${values.join(', ')} (got ${JSON.stringify(args[name])}).`)
+    if (!values.includes(given)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name} must be one of ${values.join(', ')} (got ${quoted(args[name])}).`)
     return [name, given]
   }))
 }

@@ -64,7 +64,8 @@ t.test('an action says what its route lacks, at start', async t => {
   for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential']) {
     t.throws(() => actionOf(route({ ...complete, [field]: undefined })), { message: `The action GET /roll_die needs schema.${field}.` })
   }
-  t.throws(() => actionOf(route({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema for its querystring or body.' })
+  t.throws(() => actionOf(route({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' })
+  t.throws(() => actionOf(route({ ...complete, querystring: { type: 'object' } })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' }, 'the GPT editor and the tool need the names')
   t.throws(() => actionOf(route({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
   t.throws(() => actionOf(route({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
   t.throws(() => actionOf({ ...route(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })

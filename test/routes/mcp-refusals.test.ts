@@ -62,7 +62,10 @@ for (const modern of [false, true]) {
       [call(6, 'tools/call'), modern
         ? /^tools\/call needs params\.name, the tool's name as a string, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
         : /^tools\/call needs params with the tool's name and its arguments, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/],
-      [call(7, 'tools/call', { name: 5 }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got a number\)\.$/]
+      [call(7, 'tools/call', { name: 5 }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got a number\)\.$/],
+      [call(13, 'tools/call', { name: { tool: 'play_move' } }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got an object\)\.$/],
+      [call(14, 'prompts/get', 'play_tictactoe'), /^prompts\/get needs params\.name, the prompt's name as a string \(got a string\)\.$/],
+      [call(15, 'resources/read'), /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got nothing\)\.$/]
     ]
     for (const [message, expected] of cases) {
       const { status, body } = await send(address, message, modern)
@@ -71,6 +74,15 @@ for (const modern of [false, true]) {
       t.equal(body.error.code, -32602)
       t.match(body.error.message, expected)
       t.notMatch(body.error.message, '\n', 'one line')
+    }
+  })
+
+  t.test(`a body that is JSON but no message is -32600 from the SDK, in one line (${revision})`, async t => {
+    const { address } = await listening(t)
+    for (const text of ['5', '"ping"', 'null', '{"jsonrpc":"2.0","id":1}']) {
+      const { status, body } = await send(address, { method: 'tools/list' }, modern, text)
+      t.equal(status, 400, text)
+      t.same(body.error, { code: -32600, message: 'Bad Request: the request body is not a valid JSON-RPC message' })
     }
   })
 

@@ -15,7 +15,7 @@ import auth from './plugins/app/auth.js'
 import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
 import errors from './plugins/app/errors.js'
-import { proxyTrust } from './plugins/caller.js'
+import caller, { proxyTrust } from './plugins/caller.js'
 import config, { type Config } from './plugins/config.js'
 import { OneLinePerRequest, REDACTED_PATHS, bufferedStdout, childLoggerFactory } from './plugins/logging.js'
 import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
@@ -80,6 +80,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   // Every route, /health included, goes through the same hooks: the rate limit counts the actions
   // apart (in Redis with REDIS_URL), and the API key is asked only of the actions and the MCP door.
   await fastify.register(redis)
+  await fastify.register(caller)
   await fastify.register(rateLimit)
   await fastify.register(auth)
   await fastify.register(engine, { random: options.random })

@@ -24,7 +24,7 @@ export interface TurnRequest {
 }
 
 export interface TurnResult {
-  /** The AI's move as a position 1-9, or null when the game was already over. */
+  /** The AI's move as a position 1-9, or null when the game was already over or has not begun (the person opens). */
   move: number | null
   explanation: Explanation | null
   /** The position after the AI's move (or as given, when the game was over). */
@@ -70,6 +70,9 @@ export function playTurn (request: TurnRequest, random: RandomSource = Math.rand
   }
 
   if (position.finished) return { ok: true, turn: { move: null, explanation: null, position } }
+  // An empty board with the person to move is a new game waiting for their first move (a host that
+  // opens the board view before the person has picked a cell asks for exactly that).
+  if (position.turn !== aiPlayer && position.xCount + position.oCount === 0) return { ok: true, turn: { move: null, explanation: null, position } }
   if (position.turn !== aiPlayer) {
     return fail('not_ai_turn', `It is ${human}'s turn, not the AI's (${aiPlayer}): ${describeCounts(position)}.`)
   }

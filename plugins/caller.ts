@@ -1,22 +1,131 @@
 /**
- * Who is calling, in one place: the client's address behind proxies (TRUST_PROXY).
+ * Who is calling, in one place, for both doors: the client's address behind proxies, and the
+ * player a call counts for. Every rule that needs to know (the rate limit, the log, the MCP door
+ * passing a tool call on) asks here.
  *
- * A hop count trusts the nearest N hops whatever their address: the last N entries of
- * X-Forwarded-For are taken as written by proxies, so the entry before them is the client. That is
- * right where nothing but the proxies can reach the service (Cloud Run, a container published only
- * through its proxy); where other machines can reach it directly, a list of the proxies' addresses
- * is safer, since a caller that skips the proxy could then write the entries itself.
- * Fastify 5.12 reads a number as "trust nothing" (it fails closed, `getTrustProxyFn`), so the count
- * is given to it as the function proxy-addr calls with each address and its hop number, as
- * Express compiles a count.
+ * The player, first that applies:
+ * 1. the signed-in subject (an OAuth access token's `sub`, set by plugins/app/auth.ts): proven;
+ * 2. the host's player id: `_meta["openai/subject"]` on an MCP request (ChatGPT names the person
+ *    that way on each tools/call, "an anonymized user id, for rate limiting and identification":
+ *    OpenAI Apps SDK reference, "Client-provided _meta"), or a GPT action's
+ *    `openai-ephemeral-user-id` header. Anyone can write either, so it is believed only from
+ *    TRUSTED_NETWORKS (the host's published egress ranges) or with the API key; otherwise it still
+ *    counts apart, under a ceiling for its address, so rotating ids buys at most that ceiling;
+ * 3. the address. From TRUSTED_NETWORKS, a call that names no one (Claude forwards no user id:
+ *    support.claude.com, custom connectors) is everyone who calls through that address, so it
+ *    counts on an allowance the operator sets for the address (TRUSTED_ADDRESS_MAX).
+ *
+ * The address is the client's as the proxies in front say it (TRUST_PROXY), an IPv6 address taken
+ * as its /64 (one subscriber's network: its addresses are free to rotate).
  */
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { Config } from './config.js'
-import { listOf } from './config.js'
+import { listOf, networksOf } from './config.js'
 
 export type ProxyTrust = boolean | string[] | ((address: string, hop: number) => boolean)
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count trusts the nearest N hops whatever their address:
+ * the last N entries of X-Forwarded-For are taken as written by proxies, so the entry before them
+ * is the client. That is right where nothing but the proxies can reach the service (Cloud Run, a
+ * container published only through its proxy); where other machines can reach it directly, a list
+ * of the proxies' addresses is safer, since a caller that skips the proxy could then write the
+ * entries itself. Fastify 5.12 reads a number as "trust nothing" (it fails closed,
+ * `getTrustProxyFn`), so the count is given to it as the function proxy-addr calls with each
+ * address and its hop number, as Express compiles a count.
+ */
 export function proxyTrust (setting: Config['TRUST_PROXY']): ProxyTrust {
   if (typeof setting === 'string') return listOf(setting)
   if (typeof setting === 'number') return (_address, hop) => hop < setting
   return setting
 }
+
+/** The MCP `_meta` key under which ChatGPT names the person (OpenAI Apps SDK reference). */
+export const HOST_SUBJECT_META = 'openai/subject'
+/** The header GPT actions name the person with. */
+export const HOST_PLAYER_HEADER = 'openai-ephemeral-user-id'
+
+/**
+ * What a call counts as:
+ * - `subject`: a signed-in person;
+ * - `player`: a host's player id that can be believed;
+ * - `unverified`: a player id that cannot (counted apart, under its address's ceiling);
+ * - `shared`: everyone calling through one trusted address without naming anyone;
+ * - `address`: an address (or IPv6 /64) that names no one.
+ */
+export type CallerKind = 'subject' | 'player' | 'unverified' | 'shared' | 'address'
+
+export interface Caller {
+  kind: CallerKind
+  /** The address (IPv4, or an IPv6 /64), for the counts that are per address. */
+  address: string
+  /** The counter of the caller's plays: one per player, as `kind` says. */
+  playKey: string
+  /** The counter of the caller's other calls (pages, the MCP door's own messages): ids never multiply it. */
+  openKey: string
+  /** The host's player id as sent, when one was (believed or not). */
+  hostId?: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person (an access token's `sub`), or null. */
+    subject: string | null
+  }
+  interface FastifyInstance {
+    /** Who this call is from (computed once per request). */
+    callerOf: (request: FastifyRequest) => Caller
+  }
+}
+
+const cut = (id: string): string => id.slice(0, 200)
+
+/** The host's player id a call carries: in an MCP message's `_meta` at the door, else the GPT header. */
+export function hostIdOf (request: FastifyRequest): string | undefined {
+  if (request.routeOptions.config.door === true) {
+    const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
+    const subject = meta?.[HOST_SUBJECT_META]
+    if (typeof subject === 'string' && subject !== '') return cut(subject)
+  }
+  const header = request.headers[HOST_PLAYER_HEADER]
+  return typeof header === 'string' && header !== '' ? cut(header) : undefined
+}
+
+const CALLER = Symbol('caller')
+type WithCaller = FastifyRequest & { [CALLER]?: Caller }
+
+// (Named caller-identity: fastify-plugin reads a property named after the plugin off its function,
+// and `caller` is one that strict-mode functions refuse.)
+export default fp(async fastify => {
+  const { API_KEY, TRUSTED_NETWORKS } = fastify.config
+  const trusted = networksOf(TRUSTED_NETWORKS)
+  const hasTrustedNetworks = TRUSTED_NETWORKS !== undefined
+  const fromTrustedNetwork = (request: FastifyRequest): boolean =>
+    hasTrustedNetworks && trusted.check(request.ip, request.ip.includes(':') ? 'ipv6' : 'ipv4')
+
+  fastify.decorateRequest('subject', null)
+  fastify.decorate('callerOf', (request: FastifyRequest): Caller => {
+    const known = (request as WithCaller)[CALLER]
+    if (known !== undefined) return known
+    const address = normalizeIP(request.ip)
+    const hostId = hostIdOf(request)
+    let caller: Caller
+    if (request.subject !== null) {
+      caller = { kind: 'subject', address, playKey: `sub:${request.subject}`, openKey: `sub:${request.subject}` }
+    } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
+      // With the API key, the key proves the call comes from the GPT it was given to.
+      caller = { kind: 'player', address, hostId, playKey: `user:${hostId}`, openKey: `user:${hostId}` }
+    } else if (hostId !== undefined) {
+      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${hostId}`, openKey: `ip:${address}` }
+    } else if (fromTrustedNetwork(request)) {
+      caller = { kind: 'shared', address, playKey: `shared:${address}`, openKey: `shared:${address}` }
+    } else {
+      caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}` }
+    }
+    // Only once the request's body is read: the door's messages name their player in it.
+    if (request.body !== undefined || request.routeOptions.config.door !== true) (request as WithCaller)[CALLER] = caller
+    return caller
+  })
+}, { name: 'caller-identity', fastify: '5.x', dependencies: ['config'] })

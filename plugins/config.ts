@@ -35,6 +35,7 @@ export const ConfigSchema = Type.Object({
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'an integer from 1 to 65535, other than PORT' })),
   SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 3000, description: 'milliseconds from 0 to 120000 to keep answering after a stop signal' }),
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
+  TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({ minimum: 1, description: 'a positive integer (calls per minute shared by the callers of one trusted address that name no player)' })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })

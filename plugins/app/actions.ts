@@ -73,8 +73,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Marks a route as an action: a call a GPT or an MCP client makes to play. */
     action?: true | ActionOptions
-    /** Asks for the API key (when set) on a route that is not an action itself, such as the MCP door. */
-    requiresKey?: boolean
+    /**
+     * A door to the actions that is not an action itself (the MCP door): it asks for the key as
+     * the actions do, and its messages name their player in their `_meta` (plugins/caller.ts).
+     */
+    door?: boolean
   }
   interface FastifyInstance {
     /** Every action registered so far, in registration order. */
@@ -112,7 +115,7 @@ export const isAction = (request: FastifyRequest): boolean => request.routeOptio
 /** The API key, when set, is asked of the actions and of the doors that lead to them. */
 export function requiresKey (request: FastifyRequest): boolean {
   const { config } = request.routeOptions
-  return config.action !== undefined || config.requiresKey === true
+  return config.action !== undefined || config.door === true
 }
 
 export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase()

@@ -1,94 +1,94 @@
 /**
  * Rate limiting, per minute: RATE_LIMIT_MAX calls to the actions per player, and a separate, ten
  * times larger allowance per client for everything else (pages, docs, the document, /health, the
- * MCP door itself), so reading the docs or connecting an MCP client never uses up a player's moves.
+ * MCP door's own messages), so reading the docs or connecting an MCP client never uses up a
+ * player's moves. Who the player is comes from plugins/caller.ts:
+ * - a signed-in subject or a believed host player id has the player's allowance wherever it calls
+ *   from, for its moves and (ten times larger) for the protocol's own messages;
+ * - a player id that cannot be believed still counts apart, but every such id of one address
+ *   shares a ceiling of ten players' allowances, checked before the id's own count is made, so a
+ *   flood of new ids never makes new counters past the ceiling;
+ * - the callers of one trusted address that name no one (Claude's users) share TRUSTED_ADDRESS_MAX
+ *   (ten players' allowances unless set), and ten times that for the protocol's messages;
+ * - anyone else is its address (an IPv6 /64).
  *
- * Who the player is: ChatGPT calls from a few shared addresses and names the person with the
- * `openai-ephemeral-user-id` header, but anyone can send that header. It is believed only when the
- * call is known to come from the GPT: with API_KEY set (the key was checked before this runs) or
- * from TRUSTED_NETWORKS (OpenAI's published egress ranges). Otherwise the id still gets its own
- * counter, under a ceiling for its address of ten times the player's allowance, so rotating ids
- * buys at most that. Without an id, the player is the address.
- *
- * (Numbers, not functions, for the allowances: @fastify/rate-limit awaits a function on every call.)
+ * In memory, each counter store keeps up to 50,000 counts (a few MB): an exhausted count is only
+ * pushed out by 50,000 newer ones within its minute, which the ceiling keeps any one address from
+ * making. With REDIS_URL the counts are shared by every replica and expire by themselves.
  */
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { isAction } from '../app/actions.js'
-import { networksOf } from '../config.js'
 
 export const OPEN_ROUTES_FACTOR = 10
 /** How many players' allowances one address may spend with ids that cannot be believed. */
 export const ADDRESS_CEILING_FACTOR = 10
-
-const playerId = (request: FastifyRequest): string | undefined => {
-  const id = request.headers['openai-ephemeral-user-id']
-  return typeof id === 'string' && id !== '' ? id.slice(0, 200) : undefined
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Whether this call's `openai-ephemeral-user-id` can be believed (see above). */
-    trustsPlayerId: (request: FastifyRequest) => boolean
-  }
-}
-
-/** The counter a call goes to: the player for an action, the client's address for the rest. */
-export function callerKey (fastify: FastifyInstance, request: FastifyRequest): string {
-  const id = playerId(request)
-  if (id === undefined || !isAction(request)) return `ip:${request.ip}`
-  return fastify.trustsPlayerId(request) ? `user:${id}` : `id:${request.ip}:${id}`
-}
+/** Counts kept by each in-memory store (@fastify/rate-limit's LRU; its default is 5,000). */
+export const STORE_SIZE = 50_000
 
 const tooMany = (max: number, who: string, seconds: number): Error & { statusCode: number } =>
   Object.assign(new Error(`Too many calls: at most ${max} a minute ${who}. Wait ${seconds} seconds, then try again.`), { statusCode: 429 })
 
 export default fp(async fastify => {
-  const { API_KEY, RATE_LIMIT_MAX: max, TRUSTED_NETWORKS } = fastify.config
-  const trusted = networksOf(TRUSTED_NETWORKS)
-  const hasTrustedNetworks = TRUSTED_NETWORKS !== undefined
-  fastify.decorate('trustsPlayerId', (request: FastifyRequest) =>
-    API_KEY !== undefined || (hasTrustedNetworks && trusted.check(request.ip, request.ip.includes(':') ? 'ipv6' : 'ipv4')))
+  const { RATE_LIMIT_MAX: max, TRUSTED_ADDRESS_MAX } = fastify.config
+  const sharedMax = TRUSTED_ADDRESS_MAX ?? max * ADDRESS_CEILING_FACTOR
+  const callerOf = fastify.callerOf
+  // The allowance of the counter a key names: shared by everyone behind a trusted address, or one caller's.
+  const shared = (key: string): boolean => key.startsWith('shared:')
+  const playMax = (_request: FastifyRequest, key: string): number => shared(key) ? sharedMax : max
+  const openMax = (_request: FastifyRequest, key: string): number => (shared(key) ? sharedMax : max) * OPEN_ROUTES_FACTOR
+  const whose = (request: FastifyRequest): string => callerOf(request).kind === 'shared'
+    ? 'for everyone calling from this address without signing in'
+    : isAction(request) ? 'per player' : 'per client'
 
   // An action gets its own counter (a route-level limit is a store of its own) with the players'
-  // allowance, and the address ceiling; every other route shares the larger allowance.
+  // allowance; the door to the actions counts its messages once the body names their player.
   fastify.addHook('onRoute', route => {
-    if (route.config?.action !== undefined) route.config = { ...route.config, rateLimit: { max } }
+    if (route.config?.action !== undefined) route.config = { ...route.config, rateLimit: { max: playMax, cache: STORE_SIZE, keyGenerator: request => callerOf(request).playKey } }
+    else if (route.config?.door === true) route.config = { ...route.config, rateLimit: { max: openMax, cache: STORE_SIZE, hook: 'preHandler' } }
   })
   await fastify.register(rateLimit, {
-    max: max * OPEN_ROUTES_FACTOR,
+    max: openMax,
     timeWindow: 60_000,
+    cache: STORE_SIZE,
     // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
     ...(fastify.redis !== null ? { redis: fastify.redis, nameSpace: 'tictactoe-rate-limit:', skipOnError: true } : {}),
-    keyGenerator: request => callerKey(fastify, request),
+    keyGenerator: request => callerOf(request).openKey,
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     onExceeded: request => fastify.gameMetrics.limited(isAction(request) ? 'player' : 'client'),
-    errorResponseBuilder: (request, context) => tooMany(context.max, isAction(request) ? 'per player' : 'per client', Math.ceil(context.ttl / 1000))
-  })
-  // Added after the plugin's own hook, so the ceiling runs after the player's limit.
-  const ceilingHook = addressCeiling()
-  fastify.addHook('onRoute', route => {
-    // The limiter's own onRoute, which ran first, always leaves an array of hooks on an action.
-    if (route.config?.action !== undefined) (route.onRequest as onRequestHookHandler[]).push(ceilingHook)
+    errorResponseBuilder: (request, context) => tooMany(context.max, whose(request), Math.ceil(context.ttl / 1000))
   })
 
-  /** Spent only by calls whose player id cannot be believed; checked after the player's own limit. */
-  function addressCeiling (): onRequestHookHandler {
-    const ceiling = max * ADDRESS_CEILING_FACTOR
-    const limit = fastify.createRateLimit({ max: ceiling, keyGenerator: request => `ceiling:${request.ip}` })
-    // A callback hook that returns at once for most calls (no id, or one that is believed), so
-    // they pay no promise; the others wait for the ceiling's store.
-    return (request, reply, done) => {
-      if (playerId(request) === undefined || fastify.trustsPlayerId(request)) return done()
-      limit(request).then(result => {
-        if (result.isAllowed || !result.isExceeded) return done()
-        fastify.gameMetrics.limited('address')
-        reply.header('retry-after', result.ttlInSeconds)
-        done(tooMany(ceiling, 'from one address', result.ttlInSeconds))
-      }, done)
-    }
+  /**
+   * The ceiling of ids that cannot be believed, per address: read before the id's own count (a
+   * call past the ceiling makes no counter), spent after it (only by calls the id's limit let in).
+   */
+  const ceiling = max * ADDRESS_CEILING_FACTOR
+  // (`cache` reaches the ceiling's store as it does a route's; the plugin's types omit it here.)
+  const ceilingLimit = fastify.createRateLimit({ max: ceiling, cache: STORE_SIZE, keyGenerator: request => `ceiling:${callerOf(request).address}` } as Parameters<typeof fastify.createRateLimit>[0])
+  const refuse = (result: { ttlInSeconds: number }, reply: Parameters<onRequestHookHandler>[1], done: Parameters<onRequestHookHandler>[2]): void => {
+    fastify.gameMetrics.limited('address')
+    reply.header('retry-after', result.ttlInSeconds)
+    done(tooMany(ceiling, 'from one address', result.ttlInSeconds))
   }
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'actions', 'metrics', 'redis'] })
+  // Callback hooks that return at once for most calls (no id, or one that is believed), so they
+  // pay no promise; the others wait for the ceiling's store.
+  const checkCeiling: onRequestHookHandler = (request, reply, done) => {
+    if (callerOf(request).kind !== 'unverified') return done()
+    ceilingLimit(request, { increment: false }).then(result => result.isAllowed || result.remaining > 0 ? done() : refuse(result, reply, done), done)
+  }
+  const spendCeiling: onRequestHookHandler = (request, reply, done) => {
+    if (callerOf(request).kind !== 'unverified') return done()
+    ceilingLimit(request).then(result => result.isAllowed || !result.isExceeded ? done() : refuse(result, reply, done), done)
+  }
+  fastify.addHook('onRoute', route => {
+    // The limiter's own onRoute, which ran first, always leaves an array of hooks on an action.
+    if (route.config?.action === undefined) return
+    const hooks = route.onRequest as onRequestHookHandler[]
+    hooks.splice(hooks.length - 1, 0, checkCeiling)
+    hooks.push(spendCeiling)
+  })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'actions', 'metrics', 'redis'] })

@@ -113,8 +113,12 @@ export function moveAnswer (result: TurnResult): BuiltAnswer {
 function buildAnswer (result: TurnResult): MoveAnswer {
   const { move, explanation, position } = result
   const sentence = explanation === null ? '' : `${explanation.sentence} `
-  // "...and wins." already tells the outcome of a winning move.
-  const message = explanation?.reason === 'win' ? explanation.sentence : `${sentence}${outcome(position)}`
+  // "...and wins." already tells the outcome of a winning move; an empty board is a game to open.
+  const message = explanation?.reason === 'win'
+    ? explanation.sentence
+    : position.xCount + position.oCount === 0
+      ? `New game: ${position.turn} moves first. Pick a free cell from 1 to 9 (1-3 is the top row) and send it as human_position.`
+      : `${sentence}${outcome(position)}`
   return {
     board: rows(position.board),
     status: position.finished ? 'end' : 'continue',

@@ -27,7 +27,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   })
 
   // Not an action itself (the tool calls are, each counted as a play), but it leads to them.
-  fastify.post('/mcp', { schema: { hide: true }, config: { requiresKey: true } }, async (request, reply) => {
+  fastify.post('/mcp', { schema: { hide: true }, config: { door: true } }, async (request, reply) => {
     const refused = refusalOf(request.body, tools)
     if (refused !== undefined) return reply.code(400).send(refused)
     const { answerMcp } = await loadServer()
@@ -39,7 +39,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
       method,
       url: '/mcp',
       schema: { hide: true },
-      config: { requiresKey: true },
+      config: { door: true },
       handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
         jsonRpcError(-32000, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.'))
     })

@@ -15,11 +15,12 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
+import { HOST_PLAYER_HEADER, hostIdOf } from '../../plugins/caller.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { VIEW_META, VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
 
-/** What a tool call carries over from the MCP request to the action's route. */
-const FORWARDED_HEADERS = ['authorization', 'openai-ephemeral-user-id', 'openai-conversation-id', 'user-agent'] as const
+/** What a tool call carries over from the MCP request to the action's route (with the player, below). */
+const FORWARDED_HEADERS = ['authorization', 'openai-conversation-id', 'user-agent'] as const
 
 /** Tool arguments as a query string: numbers and booleans as text, as a GPT would send them. */
 function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
@@ -54,6 +55,10 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
     const value = request.headers[name]
     if (typeof value === 'string') headers[name] = value
   }
+  // The player the MCP message names (ChatGPT's `_meta["openai/subject"]`), passed on as GPT
+  // actions name theirs: the route then counts and trusts it by the one rule (plugins/caller.ts).
+  const hostId = hostIdOf(request)
+  if (hostId !== undefined) headers[HOST_PLAYER_HEADER] = hostId
   const response = await fastify.inject({
     method: action.method,
     url: action.url,
@@ -168,7 +173,8 @@ function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>):
   return handler
 }
 
-const single = (value: string | string[] | undefined): string | undefined => Array.isArray(value) ? value[0] : value
+// Node joins a repeated header into one value (only set-cookie stays a list).
+const header = (request: FastifyRequest, name: string): string | undefined => request.headers[name] as string | undefined
 
 /**
  * Answers one JSON-RPC message with a server of its own. The SDK tells the revisions apart
@@ -177,12 +183,11 @@ const single = (value: string | string[] | undefined): string | undefined => Arr
  * event stream), a 2026-07-28 request by the SDK's entry.
  */
 export async function answerMcp (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, pages: Map<string, string>): Promise<void> {
-  const { headers } = request
   const era = classifyInboundRequest({
     httpMethod: 'POST',
-    protocolVersionHeader: single(headers['mcp-protocol-version']),
-    mcpMethodHeader: single(headers['mcp-method']),
-    mcpNameHeader: single(headers['mcp-name']),
+    protocolVersionHeader: header(request, 'mcp-protocol-version'),
+    mcpMethodHeader: header(request, 'mcp-method'),
+    mcpNameHeader: header(request, 'mcp-name'),
     body: request.body
   })
   // The SDK writes the answer itself; Fastify's hooks (log line, headers) still run.

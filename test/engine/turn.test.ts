@@ -32,10 +32,16 @@ t.test('each wrong call has its own code and message', async t => {
     [{ cells: cells('XOXXOOOXX'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 6 }, 'game_over', 'No move can be added: the game is a draw. Start a new game with an empty board.'],
     [{ cells: cells('X........'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the board has 1 X and 0 O, so the player's move is already on the board or the sides are swapped."],
     [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free positions are 2, 3, 4, 6, 7, 8, 9.'],
-    [{ cells: cells('.........'), aiPlayer: 'O', difficulty: 'hard' }, 'not_ai_turn', "It is X's turn, not the AI's (O): the board is empty."],
-    [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard' }, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O."]
+    [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard' }, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O."],
+    [{ cells: cells('.........'), aiPlayer: 'X', difficulty: 'hard', humanPosition: 5 }, 'not_human_turn', "It is X's turn, not the player's (O): the board is empty, so the player's move is already on the board or the sides are swapped."]
   ]
   for (const [request, code, message] of cases) t.same(playTurn(request), { ok: false, error: { code, message } }, code)
+})
+
+t.test('an empty board with the person to move is a new game: no move, X to play', async t => {
+  t.match(playTurn({ cells: cells('.........'), aiPlayer: 'O', difficulty: 'hard' }),
+    { ok: true, turn: { move: null, explanation: null, position: { turn: 'X', finished: false, xCount: 0, oCount: 0 } } })
+  t.match(playTurn({ cells: cells('.........'), aiPlayer: 'X', difficulty: 'hard' }), { ok: true, turn: { move: 5 } }, 'the AI opens when it is X')
 })
 
 t.test('a seeded game is the same twice', async t => {

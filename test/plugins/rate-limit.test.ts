@@ -58,3 +58,38 @@ t.test('the open routes count per address, apart from the plays', async t => {
   t.equal((await app.inject({ url: '/health', headers: { 'openai-ephemeral-user-id': 'u-other' } })).statusCode, 429, 'ids do not multiply the open allowance')
   t.equal((await app.inject(PLAY)).statusCode, 200, 'the plays have their own counter')
 })
+
+t.test('an exhausted count survives a flood of new ids from its address within its minute', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
+  t.same(await answered(app, [{}, {}, {}]), [200, 200, 429], 'the address has spent its allowance')
+  // More new ids than the old store held (5,000): past the ceiling, each is refused before it makes a count.
+  const flood = await answered(app, forgedIds(5100, {}, 'flood-'))
+  t.equal(flood.filter(code => code === 200).length, 20, 'the flood got the ceiling, no more')
+  t.equal((await app.inject(PLAY)).statusCode, 429, 'and the address is still refused')
+})
+
+t.test('IPv6 addresses count per /64; an IPv4-mapped address is its IPv4 one', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
+  t.same(await answered(app, [{ remoteAddress: '2001:db8:0:7::1' }, { remoteAddress: '2001:db8:0:7::2' }, { remoteAddress: '2001:db8:0:7:ffff:ffff:ffff:ffff' }]), [200, 200, 429], 'one /64, one allowance')
+  t.same(await answered(app, [{ remoteAddress: '2001:db8:0:8::1' }]), [200], 'the next /64 is another caller')
+  t.same(await answered(app, [{ remoteAddress: '::ffff:10.0.0.1' }, { remoteAddress: '10.0.0.1' }, { remoteAddress: '10.0.0.1' }]), [200, 200, 429])
+})
+
+t.test('the ceiling holds when calls with new ids race each other', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1' })
+  const codes = await Promise.all(Array.from({ length: 40 }, (_, i) => app.inject({ url: PLAY, headers: { 'openai-ephemeral-user-id': `race-${i}` } }).then(res => res.statusCode)))
+  // Each call is let in by the read before the race is spent, and the spending refuses those past
+  // the ceiling. (In memory, @fastify/rate-limit hands every racer the same live counter, so a
+  // burst on one key reads the count after the whole burst: it refuses more, never fewer.)
+  t.ok(codes.filter(code => code === 200).length <= 10, `at most ten players' allowances (${codes.filter(code => code === 200).length} answered)`)
+  t.equal((await app.inject({ url: PLAY, headers: { 'openai-ephemeral-user-id': 'after-the-race' } })).statusCode, 429, 'and the ceiling is spent')
+})
+
+t.test('a signed-in subject is the player, wherever it calls from and whatever id it sends', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
+  // What the sign-in plugin sets for a valid token (plugins/app/auth.ts).
+  app.addHook('onRequest', async request => { request.subject = request.headers['x-test-subject'] as string })
+  const as = (subject: string, remoteAddress: string, id: string) => ({ remoteAddress, headers: { 'x-test-subject': subject, 'openai-ephemeral-user-id': id } })
+  t.same(await answered(app, [as('alice', '10.0.0.1', 'a'), as('alice', '10.0.0.2', 'b'), as('alice', '10.0.0.3', 'c')]), [200, 200, 429])
+  t.same(await answered(app, [as('bob', '10.0.0.1', 'a')]), [200], 'another subject from the same address is another player')
+})

@@ -44,3 +44,18 @@ t.test('Redis unreachable from the start: one line, and calls are answered', asy
   await new Promise(resolve => setTimeout(resolve, 1500))
   t.equal(logs.filter(line => String(line.msg).startsWith('Redis is unreachable')).length, 1)
 })
+
+t.test('a flood of new ids from one address makes no counters past its ceiling', async t => {
+  const port = await freePort()
+  await startRedis(t, port)
+  const app = await buildApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_MAX: '2' })
+  await app.ready()
+  await until(() => app.redis?.status === 'ready')
+  let answered = 0
+  for (let i = 0; i < 300; i++) {
+    if ((await app.inject({ url: '/human_move?ai_player=X', headers: { 'openai-ephemeral-user-id': `flood-${i}` } })).statusCode === 200) answered++
+  }
+  t.equal(answered, 20, 'the ceiling: ten players\' allowances')
+  const counters = await app.redis?.keys('tictactoe-rate-limit:*id:*') ?? []
+  t.equal(counters.length, 20, `${counters.length} counters for 300 ids`)
+})

@@ -80,7 +80,6 @@ t.test('every class of impossible board gets a 400 that says what is wrong and h
     ['OOOXX.XX.', {}, 'x_moved_after_o_won', `O already has three in a row, but X moved after that (the board has 4 X and 3 O); the game ends at the first line. ${resend}`],
     ['XXXOO.XXX', {}, 'two_separate_lines', `X has two separate lines of three; one last move can complete two lines only where they cross, so the game would have ended earlier. ${resend}`],
     ['X...O....', {}, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O. Add the player's move to the board, or pass it as human_position."],
-    ['.........', {}, 'not_ai_turn', "It is X's turn, not the AI's (O): the board is empty. Add the player's move to the board, or pass it as human_position."],
     ['X........', { human_position: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the board has 1 X and 0 O, so the player's move is already on the board or the sides are swapped. Send the board without human_position, or check ai_player."],
     ['X...O....', { human_position: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free positions are 2, 3, 4, 6, 7, 8, 9. Ask the player for one of those and send it as human_position.'],
     ['XXXOO....', { human_position: 6 }, 'game_over', 'No move can be added: X has already won. Start a new game with an empty board. To play again, call with an empty board.']
@@ -90,6 +89,25 @@ t.test('every class of impossible board gets a 400 that says what is wrong and h
     t.equal(res.statusCode, 400, code)
     t.same(res.json(), { statusCode: 400, error: 'Bad Request', code, message }, code)
   }
+})
+
+t.test('an empty board where the player moves first opens a new game (200, no AI move, X to play)', async t => {
+  const app = await buildApp(t)
+  for (const url of ['/human_move', '/human_move?ai_player=O', '/human_move?position_1=&difficulty=easy']) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 200, url)
+    t.match(res.json(), {
+      status: 'continue',
+      winner: 'No winner',
+      ai_move: null,
+      reason: null,
+      next_player: 'X',
+      winning_line: null,
+      message: 'New game: X moves first. Pick a free cell from 1 to 9 (1-3 is the top row) and send it as human_position.',
+      board_text: ' 1 | 2 | 3\n---+---+---\n 4 | 5 | 6\n---+---+---\n 7 | 8 | 9'
+    }, url)
+  }
+  t.equal((await app.inject('/human_move?position_1=X&position_5=O')).json().code, 'not_ai_turn', 'any other board where it is not the AI\'s turn stays a 400')
 })
 
 t.test('every bad parameter gets a 400 naming the parameter, what it must be and what it got', async t => {

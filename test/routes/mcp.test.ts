@@ -161,6 +161,16 @@ eachRevision('a tool answers exactly what its HTTP route answers', async (t, rev
   t.same(viaMcp.structuredContent, viaHttp.json())
 })
 
+eachRevision('opening the board for a person who moves first is a new game, not an error', async (t, revision) => {
+  const { client } = await connect(t, revision)
+  for (const args of [{}, { ai_player: 'O' }, { ai_player: 'o', difficulty: 'medium' }]) {
+    const result = await client.callTool({ name: 'play_move', arguments: args })
+    t.equal(result.isError, undefined, JSON.stringify(args))
+    t.match(result.structuredContent, { status: 'continue', ai_move: null, next_player: 'X', positions: { position_1: '', position_9: '' } })
+    t.match((result.content as Array<{ text: string }>)[0].text, /^New game: X moves first\. Pick a free cell from 1 to 9/)
+  }
+})
+
 eachRevision('a caller mistake is a tool error with the HTTP message, and the session goes on', async (t, revision) => {
   const { client, app } = await connect(t, revision)
   const taken = await client.callTool({ name: 'play_move', arguments: { position_1: 'X', position_5: 'O', human_position: 5 } })
@@ -182,7 +192,7 @@ eachRevision('arguments of any JSON type reach the route as a GPT would send the
   t.equal(await text({ human_position: [5, 6] }), 'human_position was given 2 times; give it once (got ["5","6"]). See the tool\'s input schema.')
   t.equal(await text({ difficulty: { level: 'hard' } }), 'difficulty must be one of "easy", "medium", "hard" (got "{\\"level\\":\\"hard\\"}"). See the tool\'s input schema.')
   const { body } = await post(address, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'play_move' } }))
-  t.match(body.result, { isError: true, content: [{ type: 'text', text: /^It is X's turn, not the AI's/ }] }, 'no arguments is an empty board')
+  t.match(body.result, { structuredContent: { ai_move: null, next_player: 'X' }, content: [{ type: 'text', text: /^New game: X moves first\./ }] }, 'no arguments is an empty board: a new game')
 })
 
 eachRevision('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async (t, revision) => {

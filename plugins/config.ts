@@ -37,6 +37,7 @@ export const ConfigSchema = Type.Object({
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
   TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({ minimum: 1, description: 'a positive integer (calls per minute shared by the callers of one trusted address that name no player)' })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
+  WIDGET_DOMAIN: Type.Optional(Type.String({ description: 'an https:// origin, such as https://tictactoe.example.com' })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })
 
@@ -52,7 +53,8 @@ const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 // (TypeBox's own Value module would cost the start about 50 ms more to load).
 const checkConfig = new Ajv({ useDefaults: true, allErrors: false }).compile<Config>(JSON.parse(JSON.stringify(ConfigSchema)))
 
-function checkPublicUrl (value: string): string | null {
+/** An https origin (http for a local try), or what is wrong with it; `why` says who asks for https. */
+function checkOrigin (value: string, why: string): string | null {
   let url: URL
   try {
     url = new URL(value)
@@ -61,7 +63,7 @@ function checkPublicUrl (value: string): string | null {
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1'
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    return 'must start with https:// (the GPT editor accepts only https; http is allowed for localhost and 127.0.0.1)'
+    return `must start with https:// (${why}; http is allowed for localhost and 127.0.0.1)`
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'must be an origin with no path, query or fragment'
   return null
@@ -121,10 +123,13 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     if (problem !== null) throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such as redis://redis:6379.`)
   }
   if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
-  if (valid.PUBLIC_URL !== undefined) {
-    const problem = checkPublicUrl(valid.PUBLIC_URL)
-    if (problem !== null) throw new ConfigError(`PUBLIC_URL ${problem} (got ${JSON.stringify(valid.PUBLIC_URL)}).`)
-    valid.PUBLIC_URL = new URL(valid.PUBLIC_URL).origin
+  const origins = { PUBLIC_URL: 'the GPT editor accepts only https', WIDGET_DOMAIN: 'ChatGPT takes only an https widget domain' }
+  for (const key of ['PUBLIC_URL', 'WIDGET_DOMAIN'] as const) {
+    const value = valid[key]
+    if (value === undefined) continue
+    const problem = checkOrigin(value, origins[key])
+    if (problem !== null) throw new ConfigError(`${key} ${problem} (got ${JSON.stringify(value)}).`)
+    valid[key] = new URL(value).origin
   }
   return valid
 }

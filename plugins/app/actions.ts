@@ -50,6 +50,8 @@ export interface ActionOptions {
   text?: (answer: any) => string
   prompts?: ActionPrompt[]
   view?: ActionView
+  /** The status lines a chat host shows while the tool runs and once it has answered (64 characters at most each). */
+  status?: { invoking: string, invoked: string }
 }
 
 export interface Action {
@@ -67,7 +69,11 @@ export interface Action {
   text: (answer: unknown) => string
   prompts: ActionPrompt[]
   view?: ActionView
+  status: { invoking: string, invoked: string }
 }
+
+/** ChatGPT shows at most 64 characters of a status line (OpenAI Apps SDK reference). */
+export const STATUS_LINE_MAX = 64
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -136,11 +142,15 @@ export function actionOf (route: RouteOptions): Action {
   if (input === undefined || input.type !== 'object' || input.properties === undefined) throw new Error(`${where} needs an object schema with its properties for its querystring or body.`)
   const output = schema.response?.[200] ?? schema.response?.['2xx']
   if (output === undefined || output.type !== 'object') throw new Error(`${where} needs an object schema for its 200 response.`)
+  const toolName = options.tool ?? snakeCase(schema.operationId)
+  const status = options.status ?? { invoking: `Calling ${toolName}…`, invoked: `${toolName} answered` }
+  const tooLong = Object.entries(status).find(([, line]) => line.length > STATUS_LINE_MAX)
+  if (tooLong !== undefined) throw new Error(`${where} has a status line (${tooLong[0]}) of ${tooLong[1].length} characters: chat hosts show at most ${STATUS_LINE_MAX}.`)
   return {
     method,
     url: route.url,
     operationId: schema.operationId,
-    toolName: options.tool ?? snakeCase(schema.operationId),
+    toolName,
     title: schema.summary,
     description: schema.description,
     consequential: schema['x-openai-isConsequential'] === true,
@@ -149,6 +159,7 @@ export function actionOf (route: RouteOptions): Action {
     output,
     text: options.text ?? defaultText,
     prompts: options.prompts ?? [],
+    status,
     ...(options.view !== undefined ? { view: options.view } : {})
   }
 }

@@ -31,6 +31,7 @@ const action: ActionOptions = {
   tool: 'play_move',
   text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
   prompts: [playTicTacToe],
+  status: { invoking: 'Playing the AI\'s move…', invoked: 'Board updated' },
   view: {
     uri: 'ui://tictactoe/board.html',
     name: 'board',

@@ -17,7 +17,8 @@ import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeade
 import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
 import { HOST_PLAYER_HEADER, hostIdOf } from '../../plugins/caller.js'
 import { packageInfo } from '../../plugins/package-info.js'
-import { VIEW_META, VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
+import { hostSettingsOf, viewMeta } from './host-meta.js'
+import { VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
 
 /** What a tool call carries over from the MCP request to the action's route (with the player, below). */
 const FORWARDED_HEADERS = ['authorization', 'openai-conversation-id', 'user-agent'] as const
@@ -74,15 +75,21 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
   return { isError: true, content: [{ type: 'text', text: message }] }
 }
 
-/** What the actions offer as MCP tools, prompts and views: the same for every call, made once. */
-interface Catalog { tools: Tool[], prompts: ActionPrompt[], views: ActionView[] }
-const catalogs = new WeakMap<readonly Action[], Catalog>()
+/** What the actions offer as MCP tools, prompts and views: the same for every call, made once per app. */
+interface Catalog { tools: Tool[], prompts: ActionPrompt[], views: Array<{ view: ActionView, meta: Record<string, unknown> }> }
+const catalogs = new WeakMap<FastifyInstance, Catalog>()
 
-function catalogOf (actions: readonly Action[]): Catalog {
-  let catalog = catalogs.get(actions)
+function catalogOf (fastify: FastifyInstance): Catalog {
+  let catalog = catalogs.get(fastify)
   if (catalog === undefined) {
-    catalog = { tools: actions.map(toolOf), prompts: actions.flatMap(action => action.prompts), views: actions.flatMap(action => action.view ?? []) }
-    catalogs.set(actions, catalog)
+    const { actions } = fastify
+    const settings = hostSettingsOf(fastify.config)
+    catalog = {
+      tools: actions.map(action => toolOf(action, settings)),
+      prompts: actions.flatMap(action => action.prompts),
+      views: actions.flatMap(action => action.view ?? []).map(view => ({ view, meta: viewMeta(view, settings) }))
+    }
+    catalogs.set(fastify, catalog)
   }
   return catalog
 }
@@ -104,7 +111,7 @@ const CACHE_HINTS = {
 
 function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Map<string, string>): Server {
   const actions = fastify.actions
-  const { tools, prompts, views } = catalogOf(actions)
+  const { tools, prompts, views } = catalogOf(fastify)
   const server = new Server(
     { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' },
     {
@@ -136,15 +143,15 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
     return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text } }] }
   })
   server.setRequestHandler('resources/list', async () => ({
-    resources: views.map(view => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: VIEW_META }))
+    resources: views.map(({ view, meta }) => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: meta }))
   }))
   // The resources are the views, each at a fixed address: no templates (listed empty, as the
   // resources capability asks).
   server.setRequestHandler('resources/templates/list', async () => ({ resourceTemplates: [] }))
   server.setRequestHandler('resources/read', async ({ params }) => {
-    const view = views.find(one => one.uri === params.uri)
-    if (view === undefined) throw new ResourceNotFoundError(params.uri)
-    return { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: VIEW_META }] }
+    const found = views.find(({ view }) => view.uri === params.uri)
+    if (found === undefined) throw new ResourceNotFoundError(params.uri)
+    return { contents: [{ uri: found.view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(found.view.name) as string, _meta: found.meta }] }
   })
   return server
 }

@@ -5,6 +5,7 @@
 import { type Prompt, ProtocolError, ProtocolErrorCode, type Tool } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
 import { quoted } from '../../plugins/app/errors.js'
+import { type HostSettings, annotationsOf, toolHostFields } from './host-meta.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -34,26 +35,15 @@ function portable (schema: unknown): any {
 /** The MCP Apps resource type: an HTML page for the host to show in a sandboxed frame. */
 export const VIEW_MIME_TYPE = 'text/html;profile=mcp-app'
 
-/**
- * What a host needs to show a view: no domain in its CSP (the view fetches nothing), a border
- * around it. Sent with the resource's content, where the spec says hosts read it.
- */
-export const VIEW_META = { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } }
-
-export function toolOf (action: Action): Tool {
-  const uri = action.view?.uri
+export function toolOf (action: Action, settings: HostSettings): Tool {
   return {
     name: action.toolName,
     title: action.title,
     description: action.description,
     inputSchema: portableSchema(action.input) as Tool['inputSchema'],
     outputSchema: portableSchema(action.output) as Tool['outputSchema'],
-    // A consequential action (the GPT asks the user first) is one that changes something.
-    annotations: action.consequential
-      ? { title: action.title, readOnlyHint: false, destructiveHint: true, openWorldHint: false }
-      : { title: action.title, readOnlyHint: true, openWorldHint: false },
-    // The view's address under the MCP Apps key, its older flat form, and ChatGPT's alias.
-    ...(uri !== undefined ? { _meta: { ui: { resourceUri: uri }, 'ui/resourceUri': uri, 'openai/outputTemplate': uri } } : {})
+    annotations: annotationsOf(action),
+    ...toolHostFields(action, settings)
   }
 }
 

@@ -11,6 +11,7 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.equal(loadConfig({ PUBLIC_URL: 'https://Game.Example.com/' }).PUBLIC_URL, 'https://game.example.com')
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
+  t.equal(loadConfig({ WIDGET_DOMAIN: 'https://Widgets.Example.com/' }).WIDGET_DOMAIN, 'https://widgets.example.com')
   t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false)
   t.equal(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY, 2, 'a hop count')
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, fd00::/8' }).TRUST_PROXY, '10.0.0.1, fd00::/8', 'a list of proxies')
@@ -49,6 +50,8 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ ALLOWED_ORIGINS: 'inspector.example.org' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "inspector.example.org").'],
     [{ ALLOWED_ORIGINS: 'https://a.example.org/path' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "https://a.example.org/path").'],
     [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").'],
+    [{ WIDGET_DOMAIN: 'http://widgets.example.com' }, 'WIDGET_DOMAIN must start with https:// (ChatGPT takes only an https widget domain; http is allowed for localhost and 127.0.0.1) (got "http://widgets.example.com").'],
+    [{ TRUSTED_ADDRESS_MAX: '0' }, 'TRUSTED_ADDRESS_MAX must be a positive integer (calls per minute shared by the callers of one trusted address that name no player) (got "0").'],
     // A key of spaces would otherwise run the service with no key (empty stays unset, as compose passes it).
     [{ API_KEY: '   ' }, 'API_KEY is blank (only spaces): set a key of at least 16 characters, or leave it unset to run without one.'],
     [{ REDIS_URL: 'redis://[bad' }, 'REDIS_URL is not a URL (got "redis://[bad"): give a redis:// or rediss:// URL, such as redis://redis:6379.'],

@@ -84,7 +84,7 @@ eachRevision('every action is a tool, described by its route', async (t, revisio
   }
   const playMove = tools.find(tool => tool.name === 'play_move') as Answer
   t.equal(app.actions.find(action => action.toolName === 'play_move')?.operationId, 'humanMove', 'play_move keeps its name')
-  t.same(playMove?.annotations, { title: "Play the AI's move in a tic-tac-toe game", readOnlyHint: true, openWorldHint: false })
+  t.same(playMove?.annotations, { title: "Play the AI's move in a tic-tac-toe game", readOnlyHint: true, destructiveHint: false, openWorldHint: false })
   t.same(playMove?.outputSchema?.properties?.ai_move, {
     description: 'The cell the AI played, or null when the game was already over.',
     anyOf: [{
@@ -104,8 +104,12 @@ eachRevision('every action is a tool, described by its route', async (t, revisio
 eachRevision('play_move shows as the board view in MCP Apps hosts: a ui:// resource, self-contained HTML', async (t, revision) => {
   const { app, client } = await connect(t, revision)
   const playMove = (await client.listTools()).tools.find(tool => tool.name === 'play_move')
-  t.same(playMove?._meta, { ui: { resourceUri: 'ui://tictactoe/board.html' }, 'ui/resourceUri': 'ui://tictactoe/board.html', 'openai/outputTemplate': 'ui://tictactoe/board.html' })
-  const meta = { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } }
+  t.match(playMove?._meta, { ui: { resourceUri: 'ui://tictactoe/board.html' }, 'ui/resourceUri': 'ui://tictactoe/board.html', 'openai/outputTemplate': 'ui://tictactoe/board.html' })
+  // (Every field the hosts read: test/routes/host-meta.test.ts.)
+  const meta = {
+    ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true },
+    'openai/widgetDescription': 'The game as a board to click: each move is a play_move call, the AI answers in place.'
+  }
   const { resources } = await client.listResources()
   t.same(resources.map(resource => resource.uri), app.actions.flatMap(action => action.view?.uri ?? []), "every action's view")
   t.same(resources.filter(resource => resource.uri === 'ui://tictactoe/board.html'), [{

@@ -1,0 +1,88 @@
+/**
+ * What the chat hosts read from a tool and a view, in one place, with the source each field follows.
+ *
+ * - MCP Apps (modelcontextprotocol/ext-apps, stable spec 2026-01-26): the tool's
+ *   `_meta.ui.resourceUri` and `_meta.ui.visibility` (`["model", "app"]`: the model and the view may
+ *   both call it), the older flat key `ui/resourceUri`; the view's `_meta.ui.csp` and
+ *   `_meta.ui.prefersBorder`.
+ * - ChatGPT (developers.openai.com/apps-sdk/reference, "Tool descriptor parameters", "_meta fields
+ *   on tool descriptor", "_meta fields on resources"): `securitySchemes` on the tool and mirrored in
+ *   its `_meta`; `openai/outputTemplate` (the alias of `ui.resourceUri`); `openai/widgetAccessible`
+ *   (default false: whether the view may call tools through the bridge); the status lines
+ *   `openai/toolInvocation/invoking` and `.../invoked` (64 characters at most); the annotations
+ *   `readOnlyHint`, `destructiveHint`, `openWorldHint`, listed as required; on the view,
+ *   `openai/widgetDescription` and `openai/widgetDomain`.
+ * - Claude (the connector directory's checklist; claude-plugins-official, build-mcp-app): every
+ *   tool has `readOnlyHint` and `destructiveHint`.
+ *
+ * The widget domain: ChatGPT requires one for app submission, while Claude rejects any
+ * `_meta.ui.domain` that is not its own `{hash}.claudemcpcontent.com` ("Invalid ui.domain
+ * format", laravel/mcp issue 218, ext-apps pull request 415), and ChatGPT reads `ui.*` before its
+ * aliases. So the view never carries `ui.domain`: the domain goes under ChatGPT's own key,
+ * `openai/widgetDomain`, which only ChatGPT reads (the `openai/*` keys are its compatibility
+ * fields; other hosts ignore them), and Claude keeps assigning its sandbox domain itself.
+ */
+import type { Tool, ToolAnnotations } from '@modelcontextprotocol/server'
+import type { Action, ActionView } from '../../plugins/app/actions.js'
+import type { Config } from '../../plugins/config.js'
+
+/** How callers sign in, as ChatGPT reads it from a tool: none, or OAuth with these scopes. */
+export type SecurityScheme = { type: 'noauth' } | { type: 'oauth2', scopes: string[] }
+
+/** What the tool descriptors say about signing in, or nothing where the service only takes a static key. */
+export interface HostSettings {
+  securitySchemes?: SecurityScheme[]
+  /** ChatGPT's widget domain (an https origin), from configuration. */
+  widgetDomain?: string
+}
+
+/**
+ * What the configuration makes the descriptors say: no sign-in where none is asked (`noauth`),
+ * nothing where only a static API key is (no host can send one), ChatGPT's widget domain from
+ * WIDGET_DOMAIN, else the service's own PUBLIC_URL.
+ */
+export function hostSettingsOf (config: Config): HostSettings {
+  const widgetDomain = config.WIDGET_DOMAIN ?? config.PUBLIC_URL
+  return {
+    ...(config.API_KEY === undefined ? { securitySchemes: [{ type: 'noauth' }] } : {}),
+    ...(widgetDomain !== undefined ? { widgetDomain } : {})
+  }
+}
+
+/**
+ * A consequential action (the GPT asks the user first) changes something outside the game and may
+ * not be undone; any other only computes an answer. Neither reaches outside this service.
+ */
+export function annotationsOf (action: Action): ToolAnnotations {
+  return action.consequential
+    ? { title: action.title, readOnlyHint: false, destructiveHint: true, openWorldHint: false }
+    : { title: action.title, readOnlyHint: true, destructiveHint: false, openWorldHint: false }
+}
+
+/** The tool descriptor's own fields beyond the MCP ones (ChatGPT's `securitySchemes`), and its `_meta`. */
+export function toolHostFields (action: Action, settings: HostSettings): Pick<Tool, '_meta'> & { securitySchemes?: SecurityScheme[] } {
+  const meta: Record<string, unknown> = {
+    'openai/toolInvocation/invoking': action.status.invoking,
+    'openai/toolInvocation/invoked': action.status.invoked
+  }
+  if (settings.securitySchemes !== undefined) meta.securitySchemes = settings.securitySchemes
+  const uri = action.view?.uri
+  if (uri !== undefined) {
+    // The view calls the tool itself when the person clicks a cell.
+    Object.assign(meta, { ui: { resourceUri: uri, visibility: ['model', 'app'] }, 'ui/resourceUri': uri, 'openai/outputTemplate': uri, 'openai/widgetAccessible': true })
+  }
+  return { ...(settings.securitySchemes !== undefined ? { securitySchemes: settings.securitySchemes } : {}), _meta: meta }
+}
+
+/**
+ * What a host needs to show a view: no domain in its CSP (the view fetches nothing), a border
+ * around it, what it shows (for ChatGPT's model), and ChatGPT's widget domain when configured.
+ * Sent with the resource's content, where the spec says hosts read it, and in the list.
+ */
+export function viewMeta (view: ActionView, settings: HostSettings): Record<string, unknown> {
+  return {
+    ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true },
+    'openai/widgetDescription': view.description,
+    ...(settings.widgetDomain !== undefined ? { 'openai/widgetDomain': settings.widgetDomain } : {})
+  }
+}

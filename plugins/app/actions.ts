@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TSchema } from '@sinclair/typebox'
-import type { FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyContextConfig, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 
 /** A prompt argument: a choice among `values` (compared without case), `fallback` when not given. */
@@ -118,11 +118,8 @@ export const doorOf = (request: FastifyRequest): Door => doorMarkOf(request.head
 // Fastify builds `request.routeOptions` anew on each read: read once per check.
 export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined
 
-/** The API key, when set, is asked of the actions and of the doors that lead to them. */
-export function requiresKey (request: FastifyRequest): boolean {
-  const { config } = request.routeOptions
-  return config.action !== undefined || config.door === true
-}
+/** The API key (or a sign-in), when set, is asked of the actions and of the doors that lead to them. */
+export const requiresKey = (config: FastifyContextConfig | undefined): boolean => config?.action !== undefined || config?.door === true
 
 export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase()
 

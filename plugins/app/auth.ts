@@ -6,6 +6,7 @@
  * of the guess.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { requiresKey } from './actions.js'
 
@@ -15,9 +16,7 @@ export default fp(async fastify => {
   const key = fastify.config.API_KEY
   if (key === undefined) return
   const expected = digest(key)
-  // A callback hook, not an async one: it runs on every request, and most of them are let through.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!requiresKey(request)) return done()
+  const askForKey: onRequestHookHandler = (request, reply, done) => {
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')
     if (match !== null && timingSafeEqual(digest(match[1]), expected)) return done()
     reply.header('www-authenticate', 'Bearer realm="tic-tac-toe"')
@@ -25,5 +24,11 @@ export default fp(async fastify => {
       ? 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).'
       : 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
     done(Object.assign(new Error(message), { statusCode: 401 }))
+  }
+  // A hook of the routes that need it, first among theirs: it runs after the instance's hooks (the
+  // door's CORS headers among them, so a web page can read a refusal) and before the players' count
+  // (which counts a signed-in caller as itself). Other routes pay nothing.
+  fastify.addHook('onRoute', route => {
+    if (requiresKey(route.config)) route.onRequest = [askForKey, ...[route.onRequest ?? []].flat()]
   })
 }, { name: 'auth', fastify: '5.x', dependencies: ['config', 'rate-limit'] })

@@ -63,5 +63,7 @@ t.test('every 200 answer is a legal continuation of its input', async t => {
     const cells = answer.board.flat()
     return cells.join('') === expected.join('') && analyzePosition(cells).ok
   }), { numRuns: 3000 })
-  t.ok(answered > 100, `${answered} of 3000 random calls were legal games and answered 200`)
+  // About 120 of 3,000 random boards are legal games (seen: 100 to 130): 50 keeps the check
+  // meaningful without failing on an unlucky draw (100 was within two standard deviations).
+  t.ok(answered > 50, `${answered} of 3000 random calls were legal games and answered 200`)
 })

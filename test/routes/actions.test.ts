@@ -69,6 +69,10 @@ t.test('an action says what its route lacks, at start', async t => {
   t.throws(() => actionOf(route({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
   t.throws(() => actionOf(route({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
   t.throws(() => actionOf({ ...route(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })
+  t.match(actionOf(route(complete)).status, { invoking: 'Calling roll_die…', invoked: 'roll_die answered' }, 'status lines by default')
+  const long = 'Rolling the die with every one of its sides in turn, slowly and with care…'
+  t.throws(() => actionOf({ ...route(complete), config: { action: { status: { invoking: long, invoked: 'Rolled' } } } }),
+    { message: `The action GET /roll_die has a status line (invoking) of ${long.length} characters: chat hosts show at most 64.` })
 
   const fastify = Fastify()
   await fastify.register(actionsPlugin)

@@ -38,7 +38,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     if (origins.length > 0) {
       await door.register(cors, {
         origin: origins,
-        methods: ['POST'],
+        // GET and DELETE too, so a page reads the 405 that says the server keeps no stream or session.
+        methods: ['POST', 'GET', 'DELETE'],
         allowedHeaders: ['content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id'],
         exposedHeaders: ['www-authenticate'],
         maxAge: 7200

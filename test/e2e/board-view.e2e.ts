@@ -38,9 +38,9 @@ const HOST_PAGE = `<!doctype html><html><head><meta charset="utf-8">
 const browser = await launchChromium(t, { width: 480, height: 640 })
 
 /** The host, connected: the page with the view, and what crossed the bridge. */
-async function openHost (t: Test, env: Record<string, string>, headers: Record<string, string>) {
+async function openHost (t: Test, env: Record<string, string>, headers: Record<string, string>, mode: 'legacy' | { pin: string }) {
   const server = await startServer(t, { RATE_LIMIT_MAX: '1000', ...env })
-  const client = new Client({ name: 'test-host', version: '1.0.0' })
+  const client = new Client({ name: 'test-host', version: '1.0.0' }, { versionNegotiation: { mode } })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }))
   t.teardown(() => client.close())
   const tool = (await client.listTools()).tools.find(one => one.name === 'play_move')
@@ -132,12 +132,13 @@ async function playByClicks (t: Test, host: Awaited<ReturnType<typeof openHost>>
   return answer
 }
 
-for (const [name, env, headers] of [
-  ['without a key', {}, {}],
-  ['with API_KEY', { API_KEY: KEY }, { authorization: `Bearer ${KEY}` }]
+// Each revision of the protocol once: the 2025 handshake, and 2026-07-28 (stateless, per-request _meta).
+for (const [name, env, headers, mode] of [
+  ['without a key, 2025 handshake', {}, {}, 'legacy'],
+  ['with API_KEY, 2026-07-28', { API_KEY: KEY }, { authorization: `Bearer ${KEY}` }, { pin: '2026-07-28' }]
 ] as const) {
   t.test(`the board view in a host, ${name}`, async t => {
-    const host = await openHost(t, env, headers)
+    const host = await openHost(t, env, headers, mode)
     const { page, view, calls, problems } = host
 
     // As X: the model made the first call (the player took the center); the view takes over.
@@ -147,7 +148,7 @@ for (const [name, env, headers] of [
     t.equal(calls.length, 0, 'showing a result calls nothing')
     const asX = await playByClicks(t, host, 'X')
     t.not(asX.winner, 'X', 'hard never loses')
-    if (name === 'without a key') await page.screenshot({ path: join(SCREENSHOTS, 'board-light.png') })
+    if (name.startsWith('without a key')) await page.screenshot({ path: join(SCREENSHOTS, 'board-light.png') })
 
     // As O: "New game" with the AI first, at easy; the view makes the opening call itself.
     await view.locator('#first').selectOption('ai')
@@ -159,7 +160,7 @@ for (const [name, env, headers] of [
     await view.locator('#board button[data-mark="X"]').first().waitFor()
     await playByClicks(t, host, 'O')
 
-    if (name === 'without a key') {
+    if (name.startsWith('without a key')) {
       await page.evaluate(() => (globalThis as any).setHostContext({ theme: 'dark' }))
       await view.locator('html[data-theme="dark"]').waitFor({ state: 'attached' })
       const background = await view.locator('body').evaluate(body => (globalThis as any).getComputedStyle(body).backgroundColor)
@@ -175,7 +176,7 @@ for (const [name, env, headers] of [
     t.equal(refused.isError, true)
     await view.getByRole('alert').filter({ hasText: refused.content[0].text }).waitFor()
     t.match(await view.locator('#status').innerText(), /wins|win|Draw/, 'the board goes back to the game it showed')
-    if (name === 'without a key') await page.screenshot({ path: join(SCREENSHOTS, 'board-error.png') })
+    if (name.startsWith('without a key')) await page.screenshot({ path: join(SCREENSHOTS, 'board-error.png') })
 
     t.same(problems, [], 'no console error')
   })

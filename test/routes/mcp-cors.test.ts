@@ -15,7 +15,7 @@ t.test('a preflight from an allowed origin is answered with the MCP and auth hea
   })
   t.equal(preflight.statusCode, 204, 'answered without the key: a preflight carries no credentials')
   t.equal(preflight.headers['access-control-allow-origin'], HOST_PAGE)
-  t.equal(preflight.headers['access-control-allow-methods'], 'POST')
+  t.equal(preflight.headers['access-control-allow-methods'], 'POST, GET, DELETE')
   t.same(String(preflight.headers['access-control-allow-headers']).split(', '), ['content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id'])
   t.equal(preflight.headers['access-control-max-age'], '7200')
 

@@ -31,6 +31,9 @@ const hasTaskset = (() => { try { execFileSync('taskset', ['-V'], { stdio: 'igno
 
 interface Server { child: ChildProcess, port: number, startupMs: number }
 
+/** The path a script answers once it listens (the SDK's minimal server answers anything, 405 included). */
+const readyPath = (script: string): string => script.includes('hello') ? '/' : script.includes('sdk-minimal') ? '/mcp' : '/health'
+
 async function startServer (script: string, port: number, env: Record<string, string> = {}): Promise<Server> {
   const args = ['node', `${dist}/${script}`]
   const started = performance.now()
@@ -40,8 +43,8 @@ async function startServer (script: string, port: number, env: Record<string, st
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited with status ${child.exitCode} before answering (is port ${port} free?)`)
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/${script.includes('hello') ? '' : 'health'}`)
-      if (res.ok) break
+      const res = await fetch(`http://127.0.0.1:${port}${readyPath(script)}`)
+      if (res.ok || script.includes('sdk-minimal')) break
     } catch { /* not listening yet */ }
     await new Promise(resolve => setTimeout(resolve, 5))
   }
@@ -62,13 +65,18 @@ function cpuSeconds (child: ChildProcess): number {
 /** cpuUs: the server's CPU time per request, which does not depend on whether the loader kept up. */
 interface Figures { name: string, rps: number, p50: number, p99: number, cpuUs: number, errors: number, non2xx: number }
 
-async function measureOnce (name: string, server: Server, paths: string[]): Promise<Figures> {
+/** A request as autocannon takes it: a GET path, or a POST to /mcp with its JSON body and headers. */
+type Call = string | { body: string, headers: Record<string, string> }
+
+async function measureOnce (name: string, server: Server, calls: Call[]): Promise<Figures> {
   const { port } = server
   // A static list: autocannon encodes each request once, so the loader's cost does not depend on the target.
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
-    requests: paths.map(path => ({ method: 'GET', path }))
+    requests: calls.map(call => typeof call === 'string'
+      ? { method: 'GET' as const, path: call }
+      : { method: 'POST' as const, path: '/mcp', body: call.body, headers: call.headers })
   }
   const cpuBefore = cpuSeconds(server.child)
   const result = await autocannon({ ...options, duration: DURATION_S })
@@ -98,7 +106,7 @@ async function measureStarts (scripts: Array<{ script: string, env?: Record<stri
 }
 
 /** Each target in turn, ROUNDS times; medians per target, errors summed. */
-async function measure (targets: Array<{ name: string, server: Server, paths: string[] }>): Promise<Figures[]> {
+async function measure (targets: Array<{ name: string, server: Server, paths: Call[] }>): Promise<Figures[]> {
   for (const { name, server, paths } of targets) await measureOnce(name, server, paths.slice(0, 200)) // warm-up: JIT, connections
   const rounds: Figures[][] = targets.map(() => [])
   for (let round = 0; round < ROUNDS; round++) {
@@ -115,9 +123,34 @@ async function measure (targets: Array<{ name: string, server: Server, paths: st
   }))
 }
 
-const movePaths = reachablePositions()
+const moveBoards = reachablePositions()
   .filter(p => p.turn === 'O')
-  .map(p => `/human_move?${new URLSearchParams(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== ''))}`)
+  .map(p => Object.fromEntries(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== '')))
+const movePaths = moveBoards.map(board => `/human_move?${new URLSearchParams(board)}`)
+
+/**
+ * A tools/call as a client sends it in each revision: the 2025 form (a stateless server needs no
+ * handshake), and the 2026-07-28 form with its `_meta` envelope and the revision, method and name headers.
+ */
+function toolCall (name: string, args: Record<string, unknown>, revision: '2025' | '2026-07-28'): Call {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+  const params: Record<string, unknown> = { name, arguments: args }
+  if (revision === '2026-07-28') {
+    Object.assign(headers, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name })
+    params._meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': {}
+    }
+  }
+  return { body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }), headers }
+}
+// autocannon builds each connection's requests when it starts: 2,097 bodies on 50 connections kept
+// the loader busy for seconds at the start of every round, counted as latency. 100 positions vary
+// the moves as well, at a twentieth of that.
+const MCP_POSITIONS = 100
+const mcpMoves = (revision: '2025' | '2026-07-28'): Call[] => moveBoards.slice(0, MCP_POSITIONS).map(board => toolCall('play_move', board, revision))
+const trivialCalls = (revision: '2025' | '2026-07-28'): Call[] => [toolCall('echo', { text: 'hello' }, revision)]
 
 /** A redis-server of the bench's own on the loader's core, or null when there is none to run. */
 async function startRedis (port: number): Promise<ChildProcess | null> {
@@ -137,6 +170,7 @@ const [bareStart, serviceStart] = await measureStarts([{ script: 'scripts/hello-
 const hello = await startServer('scripts/hello-server.js', 39201)
 const control = await startServer('scripts/hello-server.js', 39206, { WORK_US: String(WORK_US) })
 const service = await startServer('server.js', 39202, SERVICE_ENV)
+const sdkMinimal = await startServer('scripts/sdk-minimal-server.js', 39207)
 const redis = await startRedis(39204)
 const withRedis = redis === null ? null : await startServer('server.js', 39203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:39204' })
 
@@ -146,10 +180,14 @@ const results = await measure([
   { name: `control: bare Fastify + ${WORK_US} µs busy-wait`, server: control, paths: ['/'] },
   { name: `service ${moves}`, server: service, paths: movePaths },
   ...(withRedis === null ? [] : [{ name: `service ${moves}, rate limit in Redis`, server: withRedis, paths: movePaths }]),
-  { name: 'service GET /health', server: service, paths: ['/health'] }
+  { name: 'service GET /health', server: service, paths: ['/health'] },
+  { name: `service POST /mcp, play_move (2025; ${MCP_POSITIONS} positions)`, server: service, paths: mcpMoves('2025') },
+  { name: `service POST /mcp, play_move (2026-07-28; ${MCP_POSITIONS} positions)`, server: service, paths: mcpMoves('2026-07-28') },
+  { name: 'MCP SDK minimal server, trivial tool (2025)', server: sdkMinimal, paths: trivialCalls('2025') },
+  { name: 'MCP SDK minimal server, trivial tool (2026-07-28)', server: sdkMinimal, paths: trivialCalls('2026-07-28') }
 ])
 const rssLoaded = rssMb(service.child)
-for (const server of [hello, control, service, withRedis]) server?.child.kill('SIGTERM')
+for (const server of [hello, control, service, withRedis, sdkMinimal]) server?.child.kill('SIGTERM')
 redis?.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
@@ -161,6 +199,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
 const [bare, controlled, move] = results
 const redisMove = withRedis === null ? undefined : results[3]
+const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4)
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
@@ -168,5 +207,8 @@ console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cp
 if (redisMove !== undefined) console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
 else console.log('  (no redis-server on this machine: the Redis store was not measured)')
 console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
+for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', mcp2026, sdk2026]] as const) {
+  console.log(`MCP move (${revision}): ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call (${door.cpuUs.toFixed(1)} µs against ${sdk.cpuUs.toFixed(1)} µs; goal <= 0.5, stretch 0.33), ${(door.cpuUs / move.cpuUs).toFixed(1)}x GET /human_move; p99 ${door.p99} ms`)
+}
 console.log(`start-up to first answer: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's (${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; target <= 1.6x)`)
 console.log(`resident memory idle: ${(serviceStart.rssMb / bareStart.rssMb).toFixed(2)}x bare Fastify's (${serviceStart.rssMb.toFixed(0)} MB against ${bareStart.rssMb.toFixed(0)} MB; target <= 1.4x); ${rssLoaded.toFixed(0)} MB after the load`)

@@ -51,7 +51,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
       const refused = refusalOf(request.body, tools)
       if (refused !== undefined) return reply.code(400).send(refused)
       const { answerMcp } = await loadServer()
-      await answerMcp(fastify, request, reply, pages)
+      return await answerMcp(fastify, request, reply, pages)
     })
 
     for (const method of ['GET', 'DELETE'] as const) {

@@ -7,10 +7,11 @@
  * address and credentials: the same validation, normalisation, error messages, API key, rate
  * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
  */
-import { type NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node'
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import {
-  type AuthInfo, type CallToolResult, type GetPromptResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool,
-  classifyInboundRequest, createMcpHandler
+  type AuthInfo, type CallToolResult, type GetPromptResult, type McpHttpHandler, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool,
+  WebStandardStreamableHTTPServerTransport, classifyInboundRequest, createMcpHandler
 } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
@@ -159,22 +160,21 @@ function mcpServer (fastify: FastifyInstance, request: FastifyRequest, pages: Ma
 /** The caller's Fastify request, carried through the SDK to the server it builds for that request. */
 interface CallerInfo extends AuthInfo { extra: { request: FastifyRequest } }
 
-const modernHandlers = new WeakMap<FastifyInstance, NodeMcpRequestHandler>()
+const modernHandlers = new WeakMap<FastifyInstance, McpHttpHandler>()
 
 /**
  * The 2026-07-28 leg, one per app: the SDK's own entry in its strict form, which validates the
  * revision, the headers against the body and the envelope, and builds a server per request from
  * the same factory as the 2025 leg.
  */
-function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>): NodeMcpRequestHandler {
+function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>): McpHttpHandler {
   let handler = modernHandlers.get(fastify)
   if (handler === undefined) {
-    const mcp = createMcpHandler(({ authInfo }) => mcpServer(fastify, (authInfo as CallerInfo).extra.request, pages), {
+    handler = createMcpHandler(({ authInfo }) => mcpServer(fastify, (authInfo as CallerInfo).extra.request, pages), {
       legacy: 'reject',
       // Rejections are answered to the caller with their reason, and the request's line logs the status.
       onerror: error => fastify.log.debug({ error: error.message.slice(0, 300) }, 'MCP request refused')
     })
-    handler = toNodeHandler(mcp)
     modernHandlers.set(fastify, handler)
   }
   return handler
@@ -184,12 +184,24 @@ function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>):
 const header = (request: FastifyRequest, name: string): string | undefined => request.headers[name] as string | undefined
 
 /**
- * Answers one JSON-RPC message with a server of its own. The SDK tells the revisions apart
- * (`classifyInboundRequest`, the step its own entry runs); a 2025 request is answered as before, by
- * a stateless transport with a JSON answer (the SDK's stateless fallback would answer with an
- * event stream), a 2026-07-28 request by the SDK's entry.
+ * The request as the SDK's web-standard face takes it: the headers only. The body is already
+ * parsed and given beside it, so it is neither serialized again nor read twice; the address is a
+ * placeholder (the door has checked the Host, and the SDK reads nothing from it).
  */
-export async function answerMcp (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, pages: Map<string, string>): Promise<void> {
+function webRequestOf (request: FastifyRequest): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers.set(name, value)
+  return new Request('http://mcp.invalid/mcp', { method: 'POST', headers })
+}
+
+/**
+ * Answers one JSON-RPC message with a server of its own. The SDK tells the revisions apart
+ * (`classifyInboundRequest`, the step its own entry runs): a 2026-07-28 request goes to the SDK's
+ * entry, a 2025 one to the SDK's web-standard stateless transport with a JSON answer (the SDK's
+ * stateless fallback would answer with an event stream). Both answer a web Response, which the
+ * route sends as any other answer (its hooks, headers and log line apply).
+ */
+export async function answerMcp (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, pages: Map<string, string>): Promise<FastifyReply> {
   const era = classifyInboundRequest({
     httpMethod: 'POST',
     protocolVersionHeader: header(request, 'mcp-protocol-version'),
@@ -197,18 +209,23 @@ export async function answerMcp (fastify: FastifyInstance, request: FastifyReque
     mcpNameHeader: header(request, 'mcp-name'),
     body: request.body
   })
-  // The SDK writes the answer itself; Fastify's hooks (log line, headers) still run.
-  reply.hijack()
-  reply.raw.setHeaders(new Map(Object.entries(reply.getHeaders()) as Array<[string, string]>))
+  const web = webRequestOf(request)
+  let response: Response
   if (era.kind !== 'legacy') {
     const caller: CallerInfo = { token: '', clientId: '', scopes: [], extra: { request } }
-    await modernHandlerOf(fastify, pages)(Object.assign(request.raw, { auth: caller }), reply.raw, request.body)
-    return
+    response = await modernHandlerOf(fastify, pages).fetch(web, { parsedBody: request.body, authInfo: caller })
+  } else {
+    const server = mcpServer(fastify, request, pages)
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    await server.connect(transport)
+    response = await transport.handleRequest(web, { parsedBody: request.body })
+    // Closing can only fail on what is already gone: nothing to report.
+    Promise.allSettled([transport.close(), server.close()])
   }
-  const server = mcpServer(fastify, request, pages)
-  const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
-  // Closing can only fail on what is already gone: nothing to report.
-  reply.raw.on('close', () => Promise.allSettled([transport.close(), server.close()]))
-  await server.connect(transport)
-  await transport.handleRequest(request.raw, reply.raw, request.body)
+  reply.code(response.status)
+  for (const [name, value] of response.headers) reply.header(name, value)
+  if (response.body === null) return await reply.send()
+  // A related message before the result upgrades the answer to an event stream: passed on as it comes.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) return await reply.send(Readable.fromWeb(response.body as NodeReadableStream))
+  return await reply.send(await response.text())
 }

@@ -59,9 +59,10 @@ for (const [name, mode, version] of [['2025 handshake', 'legacy', '2025-11-25'],
     t.match(await view.locator('#message').innerText(), /^New game: X moves first\./)
     t.equal(await view.getByRole('alert').isVisible(), false, 'the board opens without an error')
     // Claude's directory asks for views about 500 px tall at most, inline: the height the view reports.
-    await page.waitForFunction(() => document.querySelector('iframe')?.style.height !== '')
-    const height = await page.evaluate(() => parseFloat((document.querySelector('iframe') as HTMLIFrameElement).style.height))
-    t.ok(height > 200 && height <= 500, `the view asks for ${height} px at ${await page.evaluate(() => (document.querySelector('iframe') as HTMLIFrameElement).clientWidth)} px wide`)
+    const frame = page.locator('iframe')
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('iframe').style.height !== '')
+    const height = parseFloat(await frame.evaluate(element => element.style.height))
+    t.ok(height > 200 && height <= 500, `the view asks for ${height} px at ${await frame.evaluate(element => element.clientWidth)} px wide`)
 
     // Two whole games, clicked: the first free cell each turn, then a new game.
     for (let game = 0; game < 2; game++) {

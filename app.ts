@@ -14,6 +14,7 @@ import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
 import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
+import signIn from './plugins/app/sign-in.js'
 import errors from './plugins/app/errors.js'
 import caller, { proxyTrust } from './plugins/caller.js'
 import config, { type Config } from './plugins/config.js'
@@ -82,6 +83,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(redis)
   await fastify.register(caller)
   await fastify.register(rateLimit)
+  await fastify.register(signIn)
   await fastify.register(auth)
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)

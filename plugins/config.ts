@@ -37,6 +37,9 @@ export const ConfigSchema = Type.Object({
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
   TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({ minimum: 1, description: 'a positive integer (calls per minute shared by the callers of one trusted address that name no player)' })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
+  OAUTH_ISSUER: Type.Optional(Type.String({ description: 'the authorization server\'s issuer URL, such as https://your-tenant.eu.auth0.com/' })),
+  OAUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'the audience access tokens are issued for (by default PUBLIC_URL + /mcp)' })),
+  OAUTH_SCOPES: Type.Optional(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E, ]+$', description: 'scope names separated by spaces or commas, such as tictactoe:play' })),
   WIDGET_DOMAIN: Type.Optional(Type.String({ description: 'an https:// origin, such as https://tictactoe.example.com' })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })
@@ -66,6 +69,20 @@ function checkOrigin (value: string, why: string): string | null {
     return `must start with https:// (${why}; http is allowed for localhost and 127.0.0.1)`
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'must be an origin with no path, query or fragment'
+  return null
+}
+
+/** An issuer URL (it may have a path, as Keycloak's realms and Entra's tenants do), or what is wrong with it. */
+function checkIssuer (value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a URL'
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1'
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return 'must start with https:// (http is allowed for localhost and 127.0.0.1, for local tries)'
+  if (url.search !== '' || url.hash !== '') return 'must have no query or fragment'
   return null
 }
 
@@ -122,6 +139,11 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     const problem = checkRedisUrl(valid.REDIS_URL)
     if (problem !== null) throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such as redis://redis:6379.`)
   }
+  if (valid.OAUTH_ISSUER !== undefined) {
+    const problem = checkIssuer(valid.OAUTH_ISSUER)
+    if (problem !== null) throw new ConfigError(`OAUTH_ISSUER ${problem} (got ${JSON.stringify(valid.OAUTH_ISSUER)}).`)
+    if (valid.PUBLIC_URL === undefined) throw new ConfigError('OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.')
+  }
   if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
   const origins = { PUBLIC_URL: 'the GPT editor accepts only https', WIDGET_DOMAIN: 'ChatGPT takes only an https widget domain' }
   for (const key of ['PUBLIC_URL', 'WIDGET_DOMAIN'] as const) {
@@ -155,6 +177,9 @@ export function networksOf (value: string | undefined): BlockList {
   }
   return networks
 }
+
+/** The scopes a setting names, separated by spaces or commas (scope names keep their case). */
+export const scopesOf = (value: string | undefined): string[] => value === undefined ? [] : value.split(/[\s,]+/).filter(scope => scope !== '')
 
 /** A comma-separated setting as its items, lowercased (host names compare without case). */
 export const listOf = (value: string | undefined): string[] =>

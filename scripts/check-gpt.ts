@@ -1,5 +1,5 @@
 /**
- * npm run check:gpt -- <url> [--key <API key>]
+ * npm run check:gpt -- <url> [--key <API key> | --token <access token>]
  *
  * What the GPT editor would say of a deployment, before its URL is pasted there: fetches
  * <url>/openapi.json, reports rule by rule what the editor would reject or silently drop (the same
@@ -20,7 +20,7 @@ type Json = Record<string, unknown>
 export interface CheckResult { ok: boolean, lines: string[] }
 
 const isLocal = (url: string): boolean => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(url)
-const LOCAL_ONLY = /is not https|has a port|is not a public host name/
+const LOCAL_ONLY = /is not https|has a port|is not a public host name|the editor needs an https URL/
 
 function exampleOf (parameter: Json): unknown {
   const schema = parameter.schema as Json | undefined
@@ -99,11 +99,12 @@ export async function checkGpt (target: string, apiKey?: string): Promise<CheckR
 // The command line (test/e2e/check-gpt.e2e.ts runs it as a builder would).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2)
-  const keyAt = args.indexOf('--key')
+  // The key or, with sign-in, an access token: either is sent as the bearer.
+  const keyAt = Math.max(args.indexOf('--key'), args.indexOf('--token'))
   const apiKey = keyAt === -1 ? process.env.API_KEY : args[keyAt + 1]
   const target = args.find((arg, i) => !arg.startsWith('--') && (keyAt === -1 || i !== keyAt + 1))
   if (target === undefined) {
-    console.error('usage: npm run check:gpt -- <https://your.host> [--key <API key>]')
+    console.error('usage: npm run check:gpt -- <https://your.host> [--key <API key> | --token <access token>]')
     process.exit(2)
   }
   const { ok, lines } = await checkGpt(target, apiKey)

@@ -140,6 +140,23 @@ const checks: Array<[string, Check]> = [
     return problems
   }],
 
+  ['an OAuth scheme is the authorization-code flow with https endpoints', document => {
+    const schemes = isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {}
+    return Object.entries(schemes).flatMap(([name, scheme]) => {
+      if (!isObject(scheme) || scheme.type !== 'oauth2') return []
+      const flows = isObject(scheme.flows) ? scheme.flows : {}
+      const code = flows.authorizationCode
+      if (!isObject(code)) return [`the OAuth scheme ${name} has no authorizationCode flow; the GPT editor offers only the authorization code`]
+      const problems = Object.keys(flows).filter(flow => flow !== 'authorizationCode').map(flow => `the OAuth scheme ${name} also has the ${flow} flow, which the editor ignores`)
+      for (const key of ['authorizationUrl', 'tokenUrl']) {
+        const url = code[key]
+        if (typeof url !== 'string' || !/^https:\/\/[^/]/.test(url)) problems.push(`the OAuth scheme ${name} has ${key} ${JSON.stringify(url)}; the editor needs an https URL`)
+      }
+      if (!isObject(code.scopes)) problems.push(`the OAuth scheme ${name} has no scopes object`)
+      return problems
+    })
+  }],
+
   ['at most one security scheme', document => {
     const schemes = isObject(document.components) && isObject(document.components.securitySchemes) ? Object.keys(document.components.securitySchemes) : []
     return schemes.length <= 1 ? [] : [`${schemes.length} security schemes (${schemes.join(', ')}); the editor supports only one`]

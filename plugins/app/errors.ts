@@ -14,6 +14,9 @@ export interface AjvError {
   params: Record<string, unknown>
 }
 
+/** A 503 whose message says what is missing (the authorization server does not answer): shown as is. */
+export const SIGN_IN_UNAVAILABLE = 'sign_in_unavailable'
+
 /** Ends every validation message over HTTP; the MCP door points to the tool's schema instead. */
 export const PARAMETERS_HINT = 'See /openapi.json for the parameters.'
 
@@ -64,8 +67,9 @@ export default fp(async fastify => {
       // A 503 is the service shedding load (under-pressure): expected, and told once, at warn, by
       // the request's own line; a stack per shed request would flood the log when it matters most.
       if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
+      if (error.code === SIGN_IN_UNAVAILABLE) reply.header('retry-after', 5)
       const message = statusCode === 503
-        ? 'The server is busy or restarting; retry in a few seconds.'
+        ? (error.code === SIGN_IN_UNAVAILABLE ? error.message : 'The server is busy or restarting; retry in a few seconds.')
         : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`
       return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
     }

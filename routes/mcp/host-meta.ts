@@ -24,7 +24,7 @@
  */
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/server'
 import type { Action, ActionView } from '../../plugins/app/actions.js'
-import type { Config } from '../../plugins/config.js'
+import { type Config, scopesOf } from '../../plugins/config.js'
 
 /** How callers sign in, as ChatGPT reads it from a tool: none, or OAuth with these scopes. */
 export type SecurityScheme = { type: 'noauth' } | { type: 'oauth2', scopes: string[] }
@@ -37,14 +37,17 @@ export interface HostSettings {
 }
 
 /**
- * What the configuration makes the descriptors say: no sign-in where none is asked (`noauth`),
- * nothing where only a static API key is (no host can send one), ChatGPT's widget domain from
- * WIDGET_DOMAIN, else the service's own PUBLIC_URL.
+ * What the configuration makes the descriptors say: OAuth with its scopes where sign-in is asked
+ * (OAUTH_ISSUER), no sign-in where none is (`noauth`), nothing where only a static API key is (no
+ * host can send one for a person); ChatGPT's widget domain from WIDGET_DOMAIN, else PUBLIC_URL.
  */
 export function hostSettingsOf (config: Config): HostSettings {
   const widgetDomain = config.WIDGET_DOMAIN ?? config.PUBLIC_URL
+  const securitySchemes: SecurityScheme[] | undefined = config.OAUTH_ISSUER !== undefined
+    ? [{ type: 'oauth2', scopes: scopesOf(config.OAUTH_SCOPES) }]
+    : config.API_KEY === undefined ? [{ type: 'noauth' }] : undefined
   return {
-    ...(config.API_KEY === undefined ? { securitySchemes: [{ type: 'noauth' }] } : {}),
+    ...(securitySchemes !== undefined ? { securitySchemes } : {}),
     ...(widgetDomain !== undefined ? { widgetDomain } : {})
   }
 }

@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { clip } from '../../plugins/app/errors.js'
+import { SIGN_IN_UNAVAILABLE, clip } from '../../plugins/app/errors.js'
 
 // JSON-RPC's own codes (the SDK has them too, but it is loaded only on the first MCP call).
 export const PARSE_ERROR = -32700
@@ -25,8 +25,10 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   if (statusCode >= 500) {
     // A shed request (503) is told by its own line, at warn (plugins/app/errors.ts).
     if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
-    return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR,
-      `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
+    if (error.code === SIGN_IN_UNAVAILABLE) reply.header('retry-after', 5)
+    return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR, error.code === SIGN_IN_UNAVAILABLE
+      ? error.message
+      : `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }
   const message = clip(error.message)
   request.log.info({ code: error.code, message }, 'request refused')

@@ -7,8 +7,6 @@
  * address and credentials: the same validation, normalisation, error messages, API key, rate
  * limit and log line as a GPT's call, by construction, and nothing to write for a new action.
  */
-import { Readable } from 'node:stream'
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import {
   type AuthInfo, type CallToolResult, type GetPromptResult, type McpHttpHandler, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type Tool,
   WebStandardStreamableHTTPServerTransport, classifyInboundRequest, createMcpHandler
@@ -224,8 +222,7 @@ export async function answerMcp (fastify: FastifyInstance, request: FastifyReque
   }
   reply.code(response.status)
   for (const [name, value] of response.headers) reply.header(name, value)
-  if (response.body === null) return await reply.send()
-  // A related message before the result upgrades the answer to an event stream: passed on as it comes.
-  if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) return await reply.send(Readable.fromWeb(response.body as NodeReadableStream))
-  return await reply.send(await response.text())
+  // The body whole: the handlers send no message before their result, so the SDK answers with one
+  // JSON body (an event stream, were it one, would be passed on whole, still a valid stream).
+  return await reply.send(response.body === null ? undefined : await response.text())
 }

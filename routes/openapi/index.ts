@@ -1,21 +1,59 @@
 /**
  * GET /openapi.json and /openapi.yaml: the document to import into the GPT editor, with exactly
  * one server, the address this service is reached at. Only the actions are in it.
+ *
+ * With sign-in (OAUTH_ISSUER), its one security scheme is OAuth's authorization-code flow at the
+ * issuer's authorization and token endpoints (from the issuer's metadata), applied to the actions,
+ * so the GPT editor fills its OAuth fields from it; the API key, if also set, keeps working but is
+ * not in the document (the editor takes one scheme).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { BEARER_SCHEME } from '../../plugins/external/swagger.js'
 import { publicUrl } from '../../plugins/public-url.js'
 
+export const OAUTH_SCHEME = 'oauth2'
+
 export default async function openapiRoutes (fastify: FastifyInstance): Promise<void> {
-  const documentFor = (request: FastifyRequest): Record<string, unknown> => {
-    const { openapi, info, ...rest } = fastify.swagger() as Record<string, unknown>
-    return { openapi, info, servers: [{ url: publicUrl(request) }], ...rest }
+  const { signIn } = fastify
+
+  /** The security part of the document: the generated one (the API key's, or none), or OAuth's. */
+  async function security (generated: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (signIn === null) return {}
+    // Throws IssuerUnavailable (a 503 that says so) while the issuer does not answer.
+    const metadata = await signIn.metadata()
+    const { [BEARER_SCHEME]: _bearer, ...otherSchemes } = ((generated.components as Record<string, any> | undefined)?.securitySchemes ?? {}) as Record<string, unknown>
+    return {
+      components: {
+        ...(generated.components as Record<string, unknown> | undefined),
+        securitySchemes: {
+          ...otherSchemes,
+          [OAUTH_SCHEME]: {
+            type: 'oauth2',
+            description: `Sign in with ${signIn.issuer}.`,
+            flows: {
+              authorizationCode: {
+                authorizationUrl: metadata.authorization_endpoint,
+                tokenUrl: metadata.token_endpoint,
+                scopes: Object.fromEntries(signIn.scopes.map(scope => [scope, `Play tic-tac-toe (${scope}).`]))
+              }
+            }
+          }
+        }
+      },
+      security: [{ [OAUTH_SCHEME]: signIn.scopes }]
+    }
   }
 
-  fastify.get('/openapi.json', { schema: { hide: true } }, async request => documentFor(request))
+  const documentFor = async (request: FastifyRequest): Promise<Record<string, unknown>> => {
+    const { openapi, info, ...rest } = fastify.swagger() as Record<string, unknown>
+    return { openapi, info, servers: [{ url: publicUrl(request) }], ...rest, ...await security(rest) }
+  }
+
+  fastify.get('/openapi.json', { schema: { hide: true } }, async request => await documentFor(request))
 
   fastify.get('/openapi.yaml', { schema: { hide: true } }, async (request, reply) => {
     // Loaded on the first request for YAML: most builders import the JSON, and yaml costs 20 ms at start.
     const { stringify } = await import('yaml')
-    return reply.type('application/yaml; charset=utf-8').send(stringify(documentFor(request), { aliasDuplicateObjects: false }))
+    return reply.type('application/yaml; charset=utf-8').send(stringify(await documentFor(request), { aliasDuplicateObjects: false }))
   })
 }

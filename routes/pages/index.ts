@@ -7,7 +7,7 @@ import Negotiator from 'negotiator'
 import { packageInfo } from '../../plugins/package-info.js'
 import { COPY_SCRIPT } from './html.js'
 import { privacyPage, privacyPolicy } from './privacy-page.js'
-import { setupPage } from './setup-page.js'
+import { type SetupAuth, setupPage, tokenExchangeMethod } from './setup-page.js'
 import { publicUrl } from '../../plugins/public-url.js'
 
 /** The client's preferred answer by its Accept header (q-values included); HTML when it does not say. */
@@ -17,18 +17,36 @@ const wantsJson = (request: FastifyRequest): boolean =>
 export default async function pages (fastify: FastifyInstance): Promise<void> {
   const { config } = fastify
 
+  /** How the GPT is to sign its calls; with sign-in, from the issuer's metadata (a 503 while it does not answer). */
+  async function setupAuth (): Promise<SetupAuth> {
+    const { signIn } = fastify
+    if (signIn === null) return { type: config.API_KEY === undefined ? 'none' : 'bearer' }
+    const metadata = await signIn.metadata()
+    return {
+      type: 'oauth2',
+      issuer: signIn.issuer,
+      authorizationUrl: metadata.authorization_endpoint,
+      tokenUrl: metadata.token_endpoint,
+      scope: signIn.scopes.join(' '),
+      tokenExchangeMethod: tokenExchangeMethod(metadata.token_endpoint_auth_methods_supported)
+    }
+  }
+
   fastify.get('/', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {
     const base = publicUrl(request)
+    const auth = await setupAuth()
     if (wantsJson(request)) {
       return {
         name: packageInfo.name,
         version: packageInfo.version,
         description: packageInfo.description,
         links: { openapi: `${base}/openapi.json`, mcp: `${base}/mcp`, docs: `${base}/docs`, privacy: `${base}/privacy`, health: `${base}/health` },
-        auth: config.API_KEY === undefined ? 'none' : 'bearer'
+        auth: auth.type === 'oauth2'
+          ? { type: 'oauth2', authorization_url: auth.authorizationUrl, token_url: auth.tokenUrl, scope: auth.scope, token_exchange_method: auth.tokenExchangeMethod }
+          : auth.type
       }
     }
-    return reply.type('text/html; charset=utf-8').send(setupPage(base, config.API_KEY !== undefined))
+    return reply.type('text/html; charset=utf-8').send(setupPage(base, auth))
   })
 
   fastify.get('/privacy', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {

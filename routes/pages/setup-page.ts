@@ -15,10 +15,34 @@ export const CONVERSATION_STARTERS = [
   'Why did you play that move?'
 ]
 
-export function setupPage (base: string, protectedByKey: boolean): string {
-  const auth = protectedByKey
-    ? '<p>Choose <b>API Key</b>, Auth Type <b>Bearer</b>, and paste the value of this deployment\'s <code>API_KEY</code>.</p>'
-    : '<p>Choose <b>None</b>: this deployment has no <code>API_KEY</code> set. To keep other callers out, set <code>API_KEY</code> and choose API Key / Bearer here.</p>'
+/** How the GPT signs its calls: nothing, the API key, or OAuth with the issuer's endpoints (the GPT editor's fields). */
+export type SetupAuth =
+  | { type: 'none' }
+  | { type: 'bearer' }
+  | { type: 'oauth2', authorizationUrl: string, tokenUrl: string, scope: string, tokenExchangeMethod: string, issuer: string }
+
+/** The GPT editor's name for how the client secret is sent, from the issuer's metadata. */
+export function tokenExchangeMethod (supported: string[] | undefined): string {
+  return supported === undefined || supported.includes('client_secret_post') ? 'Default (POST request)' : 'Basic authorization header'
+}
+
+function authSection (auth: SetupAuth): string {
+  if (auth.type === 'none') return '<p>Choose <b>None</b>: this deployment has no <code>API_KEY</code> set. To keep other callers out, set <code>API_KEY</code> and choose API Key / Bearer here, or set up sign-in (<code>OAUTH_ISSUER</code>).</p>'
+  if (auth.type === 'bearer') return '<p>Choose <b>API Key</b>, Auth Type <b>Bearer</b>, and paste the value of this deployment\'s <code>API_KEY</code>.</p>'
+  return `<p>Choose <b>OAuth</b>. First register a client for this GPT at your authorization server (<code>${escapeHtml(auth.issuer)}</code>): a regular web application with the authorization-code grant. Then fill in:</p>
+<p><b>Client ID</b> and <b>Client Secret</b>: the registered client's.</p>
+<p><b>Authorization URL</b>:</p>
+${copyable(auth.authorizationUrl)}
+<p><b>Token URL</b>:</p>
+${copyable(auth.tokenUrl)}
+<p><b>Scope</b>:</p>
+${copyable(auth.scope === '' ? '(none)' : auth.scope)}
+<p><b>Token Exchange Method</b>: <b>${escapeHtml(auth.tokenExchangeMethod)}</b>.</p>
+<p>Save the action: the editor then shows the GPT's <b>callback URL</b> (<code>https://chatgpt.com/aip/g-…/oauth/callback</code>). Add it to the client's allowed redirect (callback) URLs at the authorization server. The access tokens must be issued for this service's audience, its <code>OAUTH_AUDIENCE</code>.</p>`
+}
+
+export function setupPage (base: string, authentication: SetupAuth): string {
+  const auth = authSection(authentication)
   return page('Tic-tac-toe GPT action: setup', `
 <h1>Tic-tac-toe opponent: create the GPT</h1>
 <p>This service plays perfect tic-tac-toe as a GPT action. In the GPT editor, open <b>Configure</b>, then <b>Create new action</b>, and fill in the steps below.</p>

@@ -12,6 +12,8 @@ t.test('values are read strictly, and empty means unset', async t => {
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')
   t.equal(loadConfig({ WIDGET_DOMAIN: 'https://Widgets.Example.com/' }).WIDGET_DOMAIN, 'https://widgets.example.com')
+  t.match(loadConfig({ OAUTH_ISSUER: 'https://login.example.com/realms/games', PUBLIC_URL: 'https://game.example.com', OAUTH_SCOPES: 'tictactoe:play, openid' }),
+    { OAUTH_ISSUER: 'https://login.example.com/realms/games', OAUTH_SCOPES: 'tictactoe:play, openid' }, 'an issuer with a path, as Keycloak\'s')
   t.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, false)
   t.equal(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY, 2, 'a hop count')
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, fd00::/8' }).TRUST_PROXY, '10.0.0.1, fd00::/8', 'a list of proxies')
@@ -51,6 +53,11 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ ALLOWED_ORIGINS: 'https://a.example.org/path' }, 'ALLOWED_ORIGINS must be a comma-separated list of origins, such as https://inspector.example.com (got "https://a.example.org/path").'],
     [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").'],
     [{ WIDGET_DOMAIN: 'http://widgets.example.com' }, 'WIDGET_DOMAIN must start with https:// (ChatGPT takes only an https widget domain; http is allowed for localhost and 127.0.0.1) (got "http://widgets.example.com").'],
+    [{ OAUTH_ISSUER: 'issuer.example.com', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER is not a URL (got "issuer.example.com").'],
+    [{ OAUTH_ISSUER: 'http://issuer.example.com', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER must start with https:// (http is allowed for localhost and 127.0.0.1, for local tries) (got "http://issuer.example.com").'],
+    [{ OAUTH_ISSUER: 'https://issuer.example.com/?tenant=1', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER must have no query or fragment (got "https://issuer.example.com/?tenant=1").'],
+    [{ OAUTH_ISSUER: 'https://issuer.example.com/' }, 'OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.'],
+    [{ OAUTH_SCOPES: 'play "all"' }, 'OAUTH_SCOPES must be scope names separated by spaces or commas, such as tictactoe:play (got "play \\"all\\"").'],
     [{ TRUSTED_ADDRESS_MAX: '0' }, 'TRUSTED_ADDRESS_MAX must be a positive integer (calls per minute shared by the callers of one trusted address that name no player) (got "0").'],
     // A key of spaces would otherwise run the service with no key (empty stays unset, as compose passes it).
     [{ API_KEY: '   ' }, 'API_KEY is blank (only spaces): set a key of at least 16 characters, or leave it unset to run without one.'],

@@ -98,3 +98,17 @@ t.test('with only an API key, no tool claims "noauth" (no host can send a static
     t.notOk('securitySchemes' in tool._meta, tool.name)
   }
 })
+
+t.test('with sign-in, every tool says oauth2 and the scopes', async t => {
+  const app = await buildApp(t, { PUBLIC_URL: 'https://tictactoe.example.com', OAUTH_ISSUER: 'https://issuer.example.com/', OAUTH_SCOPES: 'tictactoe:play' })
+  await app.ready()
+  t.ok(app.actions.length > 0)
+  // The listing is behind sign-in too: read the descriptors as the door builds them.
+  const { hostSettingsOf } = await import('../../routes/mcp/host-meta.js')
+  const { toolOf } = await import('../../routes/mcp/tools.js')
+  for (const action of app.actions) {
+    const tool = toolOf(action, hostSettingsOf(app.config)) as Meta
+    t.same(tool.securitySchemes, [{ type: 'oauth2', scopes: ['tictactoe:play'] }], action.toolName)
+    t.same(tool._meta.securitySchemes, tool.securitySchemes)
+  }
+})

@@ -21,7 +21,8 @@ export interface Running { child: ChildProcess, port: number, url: string, outpu
  * node, and waits until it listens.
  */
 export async function startServer (t: Test, env: Record<string, string> = {}, script = SERVER): Promise<Running> {
-  const port = await freePort()
+  // A test that must know the address first (to give it as PUBLIC_URL) passes PORT itself.
+  const port = env.PORT !== undefined ? Number(env.PORT) : await freePort()
   const child = spawn(process.execPath, script.endsWith('.ts') ? [...process.execArgv, script] : [script], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe']

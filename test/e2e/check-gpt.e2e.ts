@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import Fastify from 'fastify'
 import t from 'tap'
-import { startServer } from '../process-helper.js'
+import { SignJWT } from 'jose'
+import { SCOPE, startIssuer } from '../oauth-issuer.js'
+import { freePort, startServer } from '../process-helper.js'
 
 const CHECK = new URL('../../scripts/check-gpt.ts', import.meta.url).pathname
 /** Runs the command without blocking this process (it may be serving the document being checked). */
@@ -32,6 +34,24 @@ t.test('against the local server: every rule holds and the action answers to its
 t.test('with API_KEY, the call is made with --key', async t => {
   const server = await startServer(t, { API_KEY: 'a-very-secret-key-123' })
   t.equal((await run(server.url, '--key', 'a-very-secret-key-123')).status, 0)
+  const without = await run(server.url)
+  t.equal(without.status, 1)
+  t.match(without.stdout, '✗ humanMove: 401 in ')
+})
+
+t.test('with sign-in: the OAuth scheme is checked (the local issuer\'s http endpoints as notes) and the call made with --token', async t => {
+  const port = await freePort()
+  const publicUrl = `http://127.0.0.1:${port}`
+  const issuer = await startIssuer(t, { port: await freePort(), resource: `${publicUrl}/mcp` })
+  const server = await startServer(t, { PORT: String(port), PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.url, OAUTH_SCOPES: SCOPE })
+  const key = issuer.keys[0]
+  const token = await new SignJWT({ scope: SCOPE }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
+    .setIssuer(issuer.url).setAudience(`${publicUrl}/mcp`).setSubject('builder').setIssuedAt().setExpirationTime('10m').sign(key.privateKey)
+  const result = await run(server.url, '--token', token)
+  t.equal(result.status, 0, result.stdout + result.stderr)
+  t.match(result.stdout, '✓ an OAuth scheme is the authorization-code flow with https endpoints')
+  t.match(result.stdout, `note (local try): the OAuth scheme oauth2 has authorizationUrl "${issuer.url}/auth"; the editor needs an https URL`)
+  t.match(result.stdout, '✓ humanMove: 200 in ')
   const without = await run(server.url)
   t.equal(without.status, 1)
   t.match(without.stdout, '✗ humanMove: 401 in ')

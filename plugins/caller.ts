@@ -73,6 +73,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in person (an access token's `sub`), or null. */
     subject: string | null
+    /** Who this call is from, once asked (`fastify.callerOf`). */
+    caller: Caller | null
   }
   interface FastifyInstance {
     /** Who this call is from (computed once per request). */
@@ -83,8 +85,8 @@ declare module 'fastify' {
 const cut = (id: string): string => id.slice(0, 200)
 
 /** The host's player id a call carries: in an MCP message's `_meta` at the door, else the GPT header. */
-export function hostIdOf (request: FastifyRequest): string | undefined {
-  if (request.routeOptions.config.door === true) {
+export function hostIdOf (request: FastifyRequest, atDoor = request.routeOptions.config.door === true): string | undefined {
+  if (atDoor) {
     const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
     const subject = meta?.[HOST_SUBJECT_META]
     if (typeof subject === 'string' && subject !== '') return cut(subject)
@@ -92,9 +94,6 @@ export function hostIdOf (request: FastifyRequest): string | undefined {
   const header = request.headers[HOST_PLAYER_HEADER]
   return typeof header === 'string' && header !== '' ? cut(header) : undefined
 }
-
-const CALLER = Symbol('caller')
-type WithCaller = FastifyRequest & { [CALLER]?: Caller }
 
 // (Named caller-identity: fastify-plugin reads a property named after the plugin off its function,
 // and `caller` is one that strict-mode functions refuse.)
@@ -106,11 +105,14 @@ export default fp(async fastify => {
     hasTrustedNetworks && trusted.check(request.ip, request.ip.includes(':') ? 'ipv6' : 'ipv4')
 
   fastify.decorateRequest('subject', null)
+  // Decorated, so every request has the same shape whether it is asked or not.
+  fastify.decorateRequest('caller', null)
   fastify.decorate('callerOf', (request: FastifyRequest): Caller => {
-    const known = (request as WithCaller)[CALLER]
-    if (known !== undefined) return known
+    if (request.caller !== null) return request.caller
+    // Fastify builds routeOptions anew on each read: read once.
+    const atDoor = request.routeOptions.config.door === true
     const address = normalizeIP(request.ip)
-    const hostId = hostIdOf(request)
+    const hostId = hostIdOf(request, atDoor)
     let caller: Caller
     if (request.subject !== null) {
       caller = { kind: 'subject', address, playKey: `sub:${request.subject}`, openKey: `sub:${request.subject}` }
@@ -124,8 +126,8 @@ export default fp(async fastify => {
     } else {
       caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}` }
     }
-    // Only once the request's body is read: the door's messages name their player in it.
-    if (request.body !== undefined || request.routeOptions.config.door !== true) (request as WithCaller)[CALLER] = caller
+    // Kept once the request's body is read: the door's messages name their player in it.
+    if (!atDoor || request.body !== undefined) request.caller = caller
     return caller
   })
 }, { name: 'caller-identity', fastify: '5.x', dependencies: ['config'] })

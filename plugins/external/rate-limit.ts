@@ -31,13 +31,14 @@ const tooMany = (max: number, who: string, seconds: number): Error & { statusCod
   Object.assign(new Error(`Too many calls: at most ${max} a minute ${who}. Wait ${seconds} seconds, then try again.`), { statusCode: 429 })
 
 export default fp(async fastify => {
-  const { RATE_LIMIT_MAX: max, TRUSTED_ADDRESS_MAX } = fastify.config
+  const { RATE_LIMIT_MAX: max, TRUSTED_ADDRESS_MAX, TRUSTED_NETWORKS } = fastify.config
   const sharedMax = TRUSTED_ADDRESS_MAX ?? max * ADDRESS_CEILING_FACTOR
   const callerOf = fastify.callerOf
-  // The allowance of the counter a key names: shared by everyone behind a trusted address, or one caller's.
+  // The allowance of the counter a key names: shared by everyone behind a trusted address, or one
+  // caller's. Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
   const shared = (key: string): boolean => key.startsWith('shared:')
-  const playMax = (_request: FastifyRequest, key: string): number => shared(key) ? sharedMax : max
-  const openMax = (_request: FastifyRequest, key: string): number => (shared(key) ? sharedMax : max) * OPEN_ROUTES_FACTOR
+  const playMax = TRUSTED_NETWORKS === undefined ? max : (_request: FastifyRequest, key: string): number => shared(key) ? sharedMax : max
+  const openMax = TRUSTED_NETWORKS === undefined ? max * OPEN_ROUTES_FACTOR : (_request: FastifyRequest, key: string): number => (shared(key) ? sharedMax : max) * OPEN_ROUTES_FACTOR
   const whose = (request: FastifyRequest): string => callerOf(request).kind === 'shared'
     ? 'for everyone calling from this address without signing in'
     : isAction(request) ? 'per player' : 'per client'

@@ -80,8 +80,10 @@ for (const [name, mode, version] of [['2025 handshake', 'legacy', '2025-11-25'],
         await view.getByRole('button', { name: 'New game' }).click()
       }
     }
-    const moves = output().split('\n').filter(line => line.includes('"route":"/human_move"') && line.includes('"mcpReqId"'))
-    t.ok(moves.length >= 6, `${moves.length} moves reached the server through /mcp`)
+    // The server writes its log in blocks, at least once a second: wait for the lines to be out.
+    const moves = (): number => output().split('\n').filter(line => line.includes('"route":"/human_move"') && line.includes('"mcpReqId"')).length
+    for (let i = 0; i < 50 && moves() < 6; i++) await new Promise(resolve => setTimeout(resolve, 100))
+    t.ok(moves() >= 6, `${moves()} moves reached the server through /mcp`)
     t.same(problems, [], 'no console error, no CORS refusal')
   })
 }

@@ -56,8 +56,11 @@ const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 // (TypeBox's own Value module would cost the start about 50 ms more to load).
 const checkConfig = new Ajv({ useDefaults: true, allErrors: false }).compile<Config>(JSON.parse(JSON.stringify(ConfigSchema)))
 
-/** An https origin (http for a local try), or what is wrong with it; `why` says who asks for https. */
-function checkOrigin (value: string, why: string): string | null {
+/**
+ * What is wrong with a URL that must be https (http is allowed for localhost and 127.0.0.1, for a
+ * local try), or null; `why` says who asks for https, `path` whether it may have one.
+ */
+function checkHttpsUrl (value: string, why: string, path: 'no path' | 'a path'): string | null {
   let url: URL
   try {
     url = new URL(value)
@@ -68,20 +71,7 @@ function checkOrigin (value: string, why: string): string | null {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     return `must start with https:// (${why}; http is allowed for localhost and 127.0.0.1)`
   }
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'must be an origin with no path, query or fragment'
-  return null
-}
-
-/** An issuer URL (it may have a path, as Keycloak's realms and Entra's tenants do), or what is wrong with it. */
-function checkIssuer (value: string): string | null {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return 'is not a URL'
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1'
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) return 'must start with https:// (http is allowed for localhost and 127.0.0.1, for local tries)'
+  if (path === 'no path' && (url.pathname !== '/' || url.search !== '' || url.hash !== '')) return 'must be an origin with no path, query or fragment'
   if (url.search !== '' || url.hash !== '') return 'must have no query or fragment'
   return null
 }
@@ -140,7 +130,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     if (problem !== null) throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such as redis://redis:6379.`)
   }
   if (valid.OAUTH_ISSUER !== undefined) {
-    const problem = checkIssuer(valid.OAUTH_ISSUER)
+    // An issuer may have a path, as Keycloak's realms and Entra's tenants do.
+    const problem = checkHttpsUrl(valid.OAUTH_ISSUER, 'an authorization server is reached over https', 'a path')
     if (problem !== null) throw new ConfigError(`OAUTH_ISSUER ${problem} (got ${JSON.stringify(valid.OAUTH_ISSUER)}).`)
     if (valid.PUBLIC_URL === undefined) throw new ConfigError('OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.')
   }
@@ -149,7 +140,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   for (const key of ['PUBLIC_URL', 'WIDGET_DOMAIN'] as const) {
     const value = valid[key]
     if (value === undefined) continue
-    const problem = checkOrigin(value, origins[key])
+    const problem = checkHttpsUrl(value, origins[key], 'no path')
     if (problem !== null) throw new ConfigError(`${key} ${problem} (got ${JSON.stringify(value)}).`)
     valid[key] = new URL(value).origin
   }

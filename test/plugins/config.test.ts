@@ -54,7 +54,7 @@ t.test('a bad value stops the start with one line naming the variable and the pr
     [{ PUBLIC_URL: 'https://game.example.com/api' }, 'PUBLIC_URL must be an origin with no path, query or fragment (got "https://game.example.com/api").'],
     [{ WIDGET_DOMAIN: 'http://widgets.example.com' }, 'WIDGET_DOMAIN must start with https:// (ChatGPT takes only an https widget domain; http is allowed for localhost and 127.0.0.1) (got "http://widgets.example.com").'],
     [{ OAUTH_ISSUER: 'issuer.example.com', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER is not a URL (got "issuer.example.com").'],
-    [{ OAUTH_ISSUER: 'http://issuer.example.com', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER must start with https:// (http is allowed for localhost and 127.0.0.1, for local tries) (got "http://issuer.example.com").'],
+    [{ OAUTH_ISSUER: 'http://issuer.example.com', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER must start with https:// (an authorization server is reached over https; http is allowed for localhost and 127.0.0.1) (got "http://issuer.example.com").'],
     [{ OAUTH_ISSUER: 'https://issuer.example.com/?tenant=1', PUBLIC_URL: 'https://game.example.com' }, 'OAUTH_ISSUER must have no query or fragment (got "https://issuer.example.com/?tenant=1").'],
     [{ OAUTH_ISSUER: 'https://issuer.example.com/' }, 'OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.'],
     [{ OAUTH_SCOPES: 'play "all"' }, 'OAUTH_SCOPES must be scope names separated by spaces or commas, such as tictactoe:play (got "play \\"all\\"").'],

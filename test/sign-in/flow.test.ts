@@ -13,9 +13,6 @@ import { SCOPE, startIssuer } from '../oauth-issuer.js'
 import { freePort } from '../process-helper.js'
 import { MemoryOAuthProvider, authorize } from '../oauth-client.js'
 
-// The rotated key is accepted after the key set's cooldown (30 s): longer than tap's default 30 s a file.
-t.setTimeout(180_000)
-
 t.test('an MCP client signs in with the official SDK and plays, then refreshes its token', async t => {
   const [port, issuerPort] = [await freePort(), await freePort()]
   const publicUrl = `http://127.0.0.1:${port}`

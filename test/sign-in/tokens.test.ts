@@ -13,9 +13,6 @@ import { buildApp } from '../helper.js'
 import { SCOPE, type Issuer, signingKey, startIssuer } from '../oauth-issuer.js'
 import { freePort } from '../process-helper.js'
 
-// The rotated key is accepted after the key set's cooldown (30 s): longer than tap's default 30 s a file.
-t.setTimeout(180_000)
-
 const PUBLIC_URL = 'https://tictactoe.example.com'
 const RESOURCE = `${PUBLIC_URL}/mcp`
 const METADATA = `${PUBLIC_URL}/.well-known/oauth-protected-resource/mcp`

@@ -82,3 +82,22 @@ t.test('keys that cannot be fetched: a 503 at both doors, with a message', async
   t.equal(mcp.headers['retry-after'], '5')
   t.match(mcp.json(), { jsonrpc: '2.0', error: { code: -32603, message: /^Sign-in cannot be checked now: the authorization server http:\/\/127\.0\.0\.1:\d+ does not answer\./ } })
 })
+
+t.test('calls that arrive while the issuer is still being asked share one request for its metadata', async t => {
+  let asked = 0
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  // Slow to answer, so every call below arrives while the one discovery is in flight.
+  const server = createServer((request, response) => {
+    if (request.url !== '/.well-known/oauth-authorization-server') return response.writeHead(404).end()
+    asked++
+    setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks` })), 300)
+  }).listen(port, '127.0.0.1')
+  await once(server, 'listening')
+  t.teardown(() => server.close())
+  const app = await buildApp(t, { PUBLIC_URL, OAUTH_ISSUER: base })
+  const answers = await Promise.all(Array.from({ length: 5 }, async () => await app.signIn?.metadata()))
+  t.equal(asked, 1, 'asked once for five calls')
+  t.ok(answers.every(metadata => metadata?.token_endpoint === `${base}/token`), 'each call has the metadata')
+})

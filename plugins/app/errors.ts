@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
 export interface AjvError {
   keyword: string
@@ -28,6 +28,20 @@ export const clip = (text: string, max = 300): string => text.length <= max ? te
 
 /** A caller's value, quoted as JSON and cut to `max` characters. */
 export const quoted = (value: unknown, max = 80): string => clip(String(JSON.stringify(value)), max)
+
+/**
+ * What both error handlers (this one and the MCP door's JSON-RPC one) do with a 5xx before they
+ * answer: log it with its stack, except a 503, which is the service shedding load (under-pressure),
+ * expected and told once, at warn, by the request's own line (a stack per shed request would flood
+ * the log when it matters most). Returns the error's own message when it is one to show (the
+ * authorization server does not answer: with Retry-After), else undefined for the handler's own.
+ */
+export function reportServerError (error: FastifyError, statusCode: number, request: FastifyRequest, reply: FastifyReply): string | undefined {
+  if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
+  if (error.code !== SIGN_IN_UNAVAILABLE) return undefined
+  reply.header('retry-after', 5)
+  return error.message
+}
 
 const describeValue = (value: unknown): string => value === '' ? 'empty' : quoted(value)
 
@@ -64,13 +78,9 @@ export default fp(async fastify => {
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
     if (statusCode >= 500) {
-      // A 503 is the service shedding load (under-pressure): expected, and told once, at warn, by
-      // the request's own line; a stack per shed request would flood the log when it matters most.
-      if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
-      if (error.code === SIGN_IN_UNAVAILABLE) reply.header('retry-after', 5)
-      const message = statusCode === 503
-        ? (error.code === SIGN_IN_UNAVAILABLE ? error.message : 'The server is busy or restarting; retry in a few seconds.')
-        : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`
+      const message = reportServerError(error, statusCode, request, reply) ?? (statusCode === 503
+        ? 'The server is busy or restarting; retry in a few seconds.'
+        : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`)
       return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
     }
     // Fastify's own messages may echo what the caller sent (a content type): cut, here and in the log.

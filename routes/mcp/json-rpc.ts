@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { SIGN_IN_UNAVAILABLE, clip } from '../../plugins/app/errors.js'
+import { clip, reportServerError } from '../../plugins/app/errors.js'
 
 // JSON-RPC's own codes (the SDK has them too, but it is loaded only on the first MCP call).
 export const PARSE_ERROR = -32700
@@ -23,12 +23,8 @@ const NOT_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JS
 export function jsonRpcErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
   if (statusCode >= 500) {
-    // A shed request (503) is told by its own line, at warn (plugins/app/errors.ts).
-    if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
-    if (error.code === SIGN_IN_UNAVAILABLE) reply.header('retry-after', 5)
-    return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR, error.code === SIGN_IN_UNAVAILABLE
-      ? error.message
-      : `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
+    return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR, reportServerError(error, statusCode, request, reply) ??
+      `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }
   const message = clip(error.message)
   request.log.info({ code: error.code, message }, 'request refused')

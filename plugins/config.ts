@@ -132,7 +132,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   if (valid.OAUTH_ISSUER !== undefined) {
     // An issuer may have a path, as Keycloak's realms and Entra's tenants do.
     const problem = checkHttpsUrl(valid.OAUTH_ISSUER, 'an authorization server is reached over https', 'a path')
-    if (problem !== null) throw new ConfigError(`OAUTH_ISSUER ${problem} (got ${JSON.stringify(valid.OAUTH_ISSUER)}).`)
+    if (problem !== null) throw new ConfigError(`OAUTH_ISSUER ${problem}${shown('OAUTH_ISSUER', valid.OAUTH_ISSUER)}.`)
     if (valid.PUBLIC_URL === undefined) throw new ConfigError('OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.')
   }
   if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
@@ -141,7 +141,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     const value = valid[key]
     if (value === undefined) continue
     const problem = checkHttpsUrl(value, origins[key], 'no path')
-    if (problem !== null) throw new ConfigError(`${key} ${problem} (got ${JSON.stringify(value)}).`)
+    if (problem !== null) throw new ConfigError(`${key} ${problem}${shown(key, value)}.`)
     valid[key] = new URL(value).origin
   }
   return valid

@@ -21,7 +21,7 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose'
 import fp from 'fastify-plugin'
 import { scopesOf } from '../config.js'
-import { SIGN_IN_UNAVAILABLE } from './errors.js'
+import { SIGN_IN_UNAVAILABLE, clip } from './errors.js'
 
 /** What the service reads of the issuer's metadata (RFC 8414, OpenID Connect Discovery). */
 export interface IssuerMetadata {
@@ -165,7 +165,7 @@ export default fp(async fastify => {
       return metadata
     }, (error: IssuerUnavailable) => {
       lastFailure = Date.now()
-      if (!down) fastify.log.warn({ issuer, error: error.reason.slice(0, 300) }, `sign-in: the issuer does not answer; calls that need a token get 503 until it does (asked again at most every ${DISCOVERY_RETRY_MS / 1000} s)`)
+      if (!down) fastify.log.warn({ issuer, error: clip(error.reason) }, `sign-in: the issuer does not answer; calls that need a token get 503 until it does (asked again at most every ${DISCOVERY_RETRY_MS / 1000} s)`)
       down = true
       throw error
     }).finally(() => { asking = undefined })

@@ -13,7 +13,7 @@ import {
 } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
-import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
+import { PARAMETERS_HINT, clip } from '../../plugins/app/errors.js'
 import { HOST_PLAYER_HEADER, hostIdOf } from '../../plugins/caller.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { hostSettingsOf, viewMeta } from './host-meta.js'
@@ -171,7 +171,7 @@ function modernHandlerOf (fastify: FastifyInstance, pages: Map<string, string>):
     handler = createMcpHandler(({ authInfo }) => mcpServer(fastify, (authInfo as CallerInfo).extra.request, pages), {
       legacy: 'reject',
       // Rejections are answered to the caller with their reason, and the request's line logs the status.
-      onerror: error => fastify.log.debug({ error: error.message.slice(0, 300) }, 'MCP request refused')
+      onerror: error => fastify.log.debug({ error: clip(error.message) }, 'MCP request refused')
     })
     modernHandlers.set(fastify, handler)
   }

@@ -18,7 +18,7 @@ import { type SignIn, TokenRefused } from './sign-in.js'
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
 /** The subject as the log carries it: a short one-way hash, so one person's calls can be followed without naming them. */
-export const subjectHash = (subject: string): string => createHash('sha256').update(subject).digest('hex').slice(0, 12)
+export const subjectHash = (subject: string): string => digest(subject).toString('hex').slice(0, 12)
 
 const refused = (statusCode: number, message: string, code?: string): Error => Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })
 

@@ -37,8 +37,10 @@ export default fp(async fastify => {
   // The allowance of the counter a key names: shared by everyone behind a trusted address, or one
   // caller's. Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
   const shared = (key: string): boolean => key.startsWith('shared:')
-  const playMax = TRUSTED_NETWORKS === undefined ? max : (_request: FastifyRequest, key: string): number => shared(key) ? sharedMax : max
-  const openMax = TRUSTED_NETWORKS === undefined ? max * OPEN_ROUTES_FACTOR : (_request: FastifyRequest, key: string): number => (shared(key) ? sharedMax : max) * OPEN_ROUTES_FACTOR
+  const allowance = (factor: number): number | ((request: FastifyRequest, key: string) => number) =>
+    TRUSTED_NETWORKS === undefined ? max * factor : (_request, key) => (shared(key) ? sharedMax : max) * factor
+  const playMax = allowance(1)
+  const openMax = allowance(OPEN_ROUTES_FACTOR)
   const whose = (request: FastifyRequest): string => callerOf(request).kind === 'shared'
     ? 'for everyone calling from this address without signing in'
     : isAction(request) ? 'per player' : 'per client'

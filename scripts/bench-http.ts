@@ -20,6 +20,7 @@ import os from 'node:os'
 import autocannon from 'autocannon'
 import { reachablePositions } from '../engine/index.js'
 import { positionsOf } from '../routes/human-move/answer.js'
+import { cpuSeconds } from './process-cpu.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -56,12 +57,6 @@ function rssMb (child: ChildProcess): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
-/** CPU time (user + system) a process has used, in seconds (Linux counts it in 1/100 s ticks). */
-function cpuSeconds (child: ChildProcess): number {
-  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
 /** cpuUs: the server's CPU time per request, which does not depend on whether the loader kept up. */
 interface Figures { name: string, rps: number, p50: number, p99: number, cpuUs: number, errors: number, non2xx: number }
 
@@ -78,9 +73,9 @@ async function measureOnce (name: string, server: Server, calls: Call[]): Promis
       ? { method: 'GET' as const, path: call }
       : { method: 'POST' as const, path: '/mcp', body: call.body, headers: call.headers })
   }
-  const cpuBefore = cpuSeconds(server.child)
+  const cpuBefore = cpuSeconds(server.child.pid as number)
   const result = await autocannon({ ...options, duration: DURATION_S })
-  const cpuUs = (cpuSeconds(server.child) - cpuBefore) * 1e6 / result.requests.total
+  const cpuUs = (cpuSeconds(server.child.pid as number) - cpuBefore) * 1e6 / result.requests.total
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, errors: result.errors + result.timeouts, non2xx: result.non2xx }
 }
 

@@ -37,3 +37,8 @@ export function boardQuery (board: string, extra: Record<string, string | number
   for (const [key, value] of Object.entries(extra)) params.set(key, String(value))
   return `/human_move?${params}`
 }
+
+/** Waits until `condition` holds, for at most `ms`; the test then asserts what it waited for. */
+export async function until (condition: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise(resolve => setTimeout(resolve, 50))
+}

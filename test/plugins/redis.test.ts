@@ -1,12 +1,8 @@
 /** The Redis connection in process: connected, lost and back, each told once in the log; calls never wait. */
 import { once } from 'node:events'
 import t from 'tap'
-import { buildApp } from '../helper.js'
+import { buildApp, until } from '../helper.js'
 import { freePort, startRedis } from '../process-helper.js'
-
-async function until (condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
-}
 
 t.test('REDIS_URL: counted in Redis; down, calls go through uncounted; back, counted again', async t => {
   const port = await freePort()

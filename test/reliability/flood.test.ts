@@ -7,15 +7,9 @@
  * The server runs in its own process, as in production; its CPU time is read from /proc.
  */
 import { Agent, request } from 'node:http'
-import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { cpuSeconds } from '../../scripts/process-cpu.js'
 import { startServer } from '../process-helper.js'
-
-/** The server process's CPU time so far (user and system), in seconds. */
-function cpuSeconds (pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 })
 t.teardown(() => agent.destroy())

@@ -5,12 +5,8 @@
  */
 import t from 'tap'
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_RETRY_AFTER_MS, REDIS_TIMEOUTS_TO_BREAK } from '../../plugins/external/redis.js'
-import { buildApp } from '../helper.js'
+import { buildApp, until } from '../helper.js'
 import { freePort, startRedis } from '../process-helper.js'
-
-async function until (condition: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise(resolve => setTimeout(resolve, 50))
-}
 
 t.test('Redis stopped with SIGSTOP: prompt answers after the first few, one line each way', async t => {
   const port = await freePort()

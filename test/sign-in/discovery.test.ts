@@ -14,14 +14,16 @@ import { freePort } from '../process-helper.js'
 
 const PUBLIC_URL = 'https://tictactoe.example.com'
 
-/** A server that answers each path with the JSON given (404 for any other). */
-async function serve (t: Test, pages: (base: string) => Record<string, unknown>): Promise<string> {
+/** A server that answers each path with the JSON given (404 for any other), after `delayMs`. */
+async function serve (t: Test, pages: (base: string) => Record<string, unknown>, delayMs = 0): Promise<string> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const server = createServer((request, response) => {
     const page = pages(base)[request.url ?? '']
-    if (page === undefined) response.writeHead(404).end()
-    else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page))
+    setTimeout(() => {
+      if (page === undefined) response.writeHead(404).end()
+      else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page))
+    }, delayMs)
   }).listen(port, '127.0.0.1')
   await once(server, 'listening')
   t.teardown(() => server.close())
@@ -85,19 +87,13 @@ t.test('keys that cannot be fetched: a 503 at both doors, with a message', async
 
 t.test('calls that arrive while the issuer is still being asked share one request for its metadata', async t => {
   let asked = 0
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
   // Slow to answer, so every call below arrives while the one discovery is in flight.
-  const server = createServer((request, response) => {
-    if (request.url !== '/.well-known/oauth-authorization-server') return response.writeHead(404).end()
+  const issuer = await serve(t, base => {
     asked++
-    setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks` })), 300)
-  }).listen(port, '127.0.0.1')
-  await once(server, 'listening')
-  t.teardown(() => server.close())
-  const app = await buildApp(t, { PUBLIC_URL, OAUTH_ISSUER: base })
+    return { '/.well-known/oauth-authorization-server': { issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks` } }
+  }, 300)
+  const app = await buildApp(t, { PUBLIC_URL, OAUTH_ISSUER: issuer })
   const answers = await Promise.all(Array.from({ length: 5 }, async () => await app.signIn?.metadata()))
   t.equal(asked, 1, 'asked once for five calls')
-  t.ok(answers.every(metadata => metadata?.token_endpoint === `${base}/token`), 'each call has the metadata')
+  t.ok(answers.every(metadata => metadata?.token_endpoint === `${issuer}/token`), 'each call has the metadata')
 })

@@ -85,7 +85,7 @@ declare module 'fastify' {
 const cut = (id: string): string => id.slice(0, 200)
 
 /** The host's player id a call carries: in an MCP message's `_meta` at the door, else the GPT header. */
-export function hostIdOf (request: FastifyRequest, atDoor = request.routeOptions.config.door === true): string | undefined {
+function hostIdOf (request: FastifyRequest, atDoor: boolean): string | undefined {
   if (atDoor) {
     const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
     const subject = meta?.[HOST_SUBJECT_META]
@@ -115,7 +115,7 @@ export default fp(async fastify => {
     const hostId = hostIdOf(request, atDoor)
     let caller: Caller
     if (request.subject !== null) {
-      caller = { kind: 'subject', address, playKey: `sub:${request.subject}`, openKey: `sub:${request.subject}` }
+      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${request.subject}`, openKey: `sub:${request.subject}` }
     } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
       // With the API key, the key proves the call comes from the GPT it was given to.
       caller = { kind: 'player', address, hostId, playKey: `user:${hostId}`, openKey: `user:${hostId}` }

@@ -14,7 +14,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Action, type ActionPrompt, type ActionView, DOOR_HEADER, doorHeader } from '../../plugins/app/actions.js'
 import { PARAMETERS_HINT, clip } from '../../plugins/app/errors.js'
-import { HOST_PLAYER_HEADER, hostIdOf } from '../../plugins/caller.js'
+import { HOST_PLAYER_HEADER } from '../../plugins/caller.js'
 import { packageInfo } from '../../plugins/package-info.js'
 import { hostSettingsOf, viewMeta } from './host-meta.js'
 import { VIEW_MIME_TYPE, choicesOf, promptOf, toolOf } from './tools.js'
@@ -57,7 +57,7 @@ async function callAction (fastify: FastifyInstance, request: FastifyRequest, ac
   }
   // The player the MCP message names (ChatGPT's `_meta["openai/subject"]`), passed on as GPT
   // actions name theirs: the route then counts and trusts it by the one rule (plugins/caller.ts).
-  const hostId = hostIdOf(request)
+  const { hostId } = fastify.callerOf(request)
   if (hostId !== undefined) headers[HOST_PLAYER_HEADER] = hostId
   const response = await fastify.inject({
     method: action.method,

@@ -54,6 +54,10 @@ function hasCircularRef (document: Json, ref: string, seen: Set<string> = new Se
 
 type Check = (document: Json, operations: Operation[]) => string[]
 
+/** The document's security schemes by name (none when it declares none). */
+const securitySchemesOf = (document: Json): Json =>
+  isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {}
+
 const checks: Array<[string, Check]> = [
   ['OpenAPI version 3.1.0 or 3.1.1', document =>
     document.openapi === '3.1.0' || document.openapi === '3.1.1' ? [] : [`openapi is ${JSON.stringify(document.openapi)}; the editor accepts only "3.1.0" or "3.1.1"`]],
@@ -141,8 +145,7 @@ const checks: Array<[string, Check]> = [
   }],
 
   ['an OAuth scheme is the authorization-code flow with https endpoints', document => {
-    const schemes = isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {}
-    return Object.entries(schemes).flatMap(([name, scheme]) => {
+    return Object.entries(securitySchemesOf(document)).flatMap(([name, scheme]) => {
       if (!isObject(scheme) || scheme.type !== 'oauth2') return []
       const flows = isObject(scheme.flows) ? scheme.flows : {}
       const code = flows.authorizationCode
@@ -158,7 +161,7 @@ const checks: Array<[string, Check]> = [
   }],
 
   ['at most one security scheme', document => {
-    const schemes = isObject(document.components) && isObject(document.components.securitySchemes) ? Object.keys(document.components.securitySchemes) : []
+    const schemes = Object.keys(securitySchemesOf(document))
     return schemes.length <= 1 ? [] : [`${schemes.length} security schemes (${schemes.join(', ')}); the editor supports only one`]
   }]
 ]

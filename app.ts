@@ -35,6 +35,8 @@ export interface AppOptions {
   config: Config
   /** Replaces Math.random in the engine (tests replay the random difficulties with it). */
   random?: RandomSource
+  /** Replaces Date.now where sign-in checks tokens and keeps the issuer's keys (tests move it). */
+  now?: () => number
 }
 
 /**
@@ -83,7 +85,7 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(redis)
   await fastify.register(caller)
   await fastify.register(rateLimit)
-  await fastify.register(signIn)
+  await fastify.register(signIn, { now: options.now })
   await fastify.register(auth)
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)

@@ -11,6 +11,8 @@ import { loadConfig } from '../plugins/config.js'
 
 export interface BuildOptions {
   random?: RandomSource
+  /** The clock sign-in checks tokens and keys by. */
+  now?: () => number
   /** Collects the log lines as parsed JSON (the log is silent otherwise, unless env says a level). */
   logs?: Array<Record<string, unknown>>
 }
@@ -25,7 +27,7 @@ export async function buildApp (t: Test, env: Record<string, string> = {}, optio
     }
   })
   const fastify = Fastify(serverOptions(config, stream))
-  await fastify.register(app, { config, random: options.random })
+  await fastify.register(app, { config, random: options.random, now: options.now })
   t.teardown(() => fastify.close())
   return fastify
 }

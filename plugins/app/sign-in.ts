@@ -8,20 +8,23 @@
  *   with the issuer's path after it) or else OpenID discovery, whose `issuer` must be the one
  *   configured. An issuer that does not answer is said once in the log; the calls that need it get
  *   503 with a message, and it is asked again when a call needs it, at most every few seconds.
- * - Tokens: JWT access tokens checked locally against the issuer's published keys with `jose`
- *   (panva's, the author of the certified oidc-provider; no dependency of its own). Asymmetric
+ * - Tokens: JWT access tokens checked locally with `jose` (panva's, the author of the certified
+ *   oidc-provider; no dependency of its own) against the issuer's published keys, which the
+ *   service keeps itself (./issuer-keys.ts: the last good keys survive an outage of the issuer for
+ *   a day, and no token makes it fetch them more than once per few seconds). Asymmetric
  *   algorithms only, so neither `none` nor an HMAC keyed with the public key can pass; `iss`, `aud`
- *   containing OAUTH_AUDIENCE, `exp` and `nbf` with a small clock skew; scopes from `scope` or
- *   `scp`. jose's remote key set keeps the keys, fetches them again for a key id it does not know
- *   at most once per cooldown (garbage tokens cannot make it hammer the issuer), and so accepts a
- *   key the issuer publishes later within that cooldown.
- *   (`@fastify/jwt` with `get-jwks` would also do; jose does the key set's caching and refetch
- *   cooldown itself and needs no Fastify decorator per route.)
+ *   containing OAUTH_AUDIENCE, `exp` and `nbf` with a small clock skew; `typ`, when present, an
+ *   access token's (`at+jwt`, RFC 9068) or a plain `JWT` (what Auth0, Okta and Entra ID send);
+ *   `sub` a non-empty string of at most 255 characters (RFC 9068 requires it; jose checks only
+ *   that it is there); scopes from `scope` or `scp`.
+ *   (`@fastify/jwt` with `get-jwks` would also do; neither keeps the last good keys through an
+ *   outage of the issuer.)
  */
-import type { JWTPayload, JWTVerifyGetKey } from 'jose'
+import type { JWTPayload } from 'jose'
 import fp from 'fastify-plugin'
 import { scopesOf } from '../config.js'
 import { SIGN_IN_UNAVAILABLE, clip } from './errors.js'
+import type { IssuerKeys } from './issuer-keys.js'
 
 /** What the service reads of the issuer's metadata (RFC 8414, OpenID Connect Discovery). */
 export interface IssuerMetadata {
@@ -85,6 +88,14 @@ export const DISCOVERY_RETRY_MS = 5000
 export const JWKS_COOLDOWN_MS = 30_000
 /** How long fetched keys are kept without a new fetch. */
 export const JWKS_MAX_AGE_MS = 10 * 60_000
+/** After a failed fetch of the keys, how long before the next (whatever the traffic). */
+export const JWKS_RETRY_MS = 5000
+/** How long the last good keys keep verifying while the issuer cannot give new ones. */
+export const JWKS_STALE_MS = 24 * 60 * 60_000
+/** The longest subject taken: longer ones are refused (a subject becomes a rate-limit key and a log field). */
+export const SUBJECT_MAX = 255
+/** The token types an access token may declare (RFC 9068's, and the plain JWT most providers send). */
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'jwt'])
 /** Clock skew allowed on `exp` and `nbf`, in seconds. */
 export const CLOCK_TOLERANCE_S = 10
 
@@ -136,19 +147,24 @@ async function fetchMetadata (issuer: string): Promise<IssuerMetadata> {
   throw new IssuerUnavailable(issuer, problems.join('; '))
 }
 
-export default fp(async fastify => {
+export interface SignInOptions {
+  /** The clock tokens and keys are checked by (tests move it). */
+  now?: () => number
+}
+
+export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
   const { OAUTH_ISSUER: issuer, OAUTH_AUDIENCE, OAUTH_SCOPES, PUBLIC_URL } = fastify.config
   if (issuer === undefined) {
     fastify.decorate('signIn', null)
     return
   }
   // Loaded only when wanted.
-  const { createRemoteJWKSet, jwtVerify, errors } = await import('jose')
+  const [{ jwtVerify, errors }, { IssuerKeys, KeysUnavailable }] = await Promise.all([import('jose'), import('./issuer-keys.js')])
   const resource = `${PUBLIC_URL as string}/mcp`
   const audience = OAUTH_AUDIENCE ?? resource
   const scopes = scopesOf(OAUTH_SCOPES)
 
-  let known: { metadata: IssuerMetadata, keys: JWTVerifyGetKey } | undefined
+  let known: { metadata: IssuerMetadata, keys: IssuerKeys } | undefined
   let asking: Promise<IssuerMetadata> | undefined
   let lastFailure = 0
   let down = false
@@ -156,15 +172,15 @@ export default fp(async fastify => {
   async function discover (): Promise<IssuerMetadata> {
     if (known !== undefined) return known.metadata
     if (asking !== undefined) return await asking
-    if (Date.now() - lastFailure < DISCOVERY_RETRY_MS) throw new IssuerUnavailable(issuer as string, 'it did not answer a moment ago')
+    if (now() - lastFailure < DISCOVERY_RETRY_MS) throw new IssuerUnavailable(issuer as string, 'it did not answer a moment ago')
     asking = fetchMetadata(issuer as string).then(metadata => {
-      known = { metadata, keys: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: ISSUER_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: JWKS_MAX_AGE_MS }) }
+      known = { metadata, keys: keysOf(metadata) }
       if (down) fastify.log.warn({ issuer }, 'sign-in: the issuer answers again')
       else fastify.log.info({ issuer, jwks: metadata.jwks_uri }, 'sign-in: the issuer\'s metadata and keys are known')
       down = false
       return metadata
     }, (error: IssuerUnavailable) => {
-      lastFailure = Date.now()
+      lastFailure = now()
       if (!down) fastify.log.warn({ issuer, error: clip(error.reason) }, `sign-in: the issuer does not answer; calls that need a token get 503 until it does (asked again at most every ${DISCOVERY_RETRY_MS / 1000} s)`)
       down = true
       throw error
@@ -172,29 +188,53 @@ export default fp(async fastify => {
     return await asking
   }
 
+  function keysOf (metadata: IssuerMetadata): IssuerKeys {
+    const url = new URL(metadata.jwks_uri)
+    return new IssuerKeys({
+      url,
+      timeoutMs: ISSUER_TIMEOUT_MS,
+      maxAgeMs: JWKS_MAX_AGE_MS,
+      cooldownMs: JWKS_COOLDOWN_MS,
+      retryMs: JWKS_RETRY_MS,
+      staleMs: JWKS_STALE_MS,
+      now,
+      report: reason => reason === undefined
+        ? fastify.log.warn({ issuer, jwks: url.href }, 'sign-in: the issuer\'s keys are fetched again')
+        : fastify.log.warn({ issuer, error: clip(reason) }, `sign-in: the issuer's keys cannot be fetched; tokens are checked with the last keys fetched, for up to ${JWKS_STALE_MS / 3_600_000} hours (asked again at most every ${JWKS_RETRY_MS / 1000} s)`)
+    })
+  }
+
   async function verify (token: string): Promise<{ subject: string, scopes: string[] }> {
     await discover()
     const { metadata, keys } = known as NonNullable<typeof known>
-    let payload: JWTPayload
+    let verified: { payload: JWTPayload, protectedHeader: { typ?: string } }
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      verified = await jwtVerify(token, keys.getKey, {
         issuer: metadata.issuer,
         audience,
         algorithms: ASYMMETRIC,
         clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(now()),
         requiredClaims: ['exp', 'sub']
-      }))
+      })
     } catch (error) {
       throw refusalOf(error as Error)
     }
-    return { subject: payload.sub as string, scopes: scopesIn(payload) }
+    const { payload, protectedHeader } = verified
+    const type = protectedHeader.typ?.toLowerCase().replace(/^application\//, '')
+    if (type !== undefined && !ACCESS_TOKEN_TYPES.has(type)) {
+      throw new TokenRefused('invalid_token', `The access token is not accepted: its typ header is ${JSON.stringify(clip(protectedHeader.typ as string, 40))}, not at+jwt (RFC 9068): send an access token, not an ID token or another kind.`)
+    }
+    const { sub } = payload
+    if (typeof sub !== 'string' || sub === '' || sub.length > SUBJECT_MAX) {
+      throw new TokenRefused('invalid_token', `The access token is not accepted: its sub claim must be a non-empty string of at most ${SUBJECT_MAX} characters.`)
+    }
+    return { subject: sub, scopes: scopesIn(payload) }
   }
 
   /** jose's error as OAuth's, in a sentence that says what to do. */
   function refusalOf (error: Error): Error {
-    if (error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && /fetch|network|Expected 200/i.test(error.message)) || error.name === 'TypeError') {
-      return new IssuerUnavailable(issuer as string, `its keys could not be fetched: ${error.message}`)
-    }
+    if (error instanceof KeysUnavailable) return new IssuerUnavailable(issuer as string, `its keys cannot be had: ${error.message}`)
     if (error instanceof errors.JWTExpired) return new TokenRefused('invalid_token', 'The access token has expired: get a new one (refresh it) and call again.')
     if (error instanceof errors.JWTClaimValidationFailed) {
       const what: Record<string, string> = {

@@ -14,6 +14,7 @@ import actions from './plugins/app/actions.js'
 import auth from './plugins/app/auth.js'
 import drain from './plugins/app/drain.js'
 import engine from './plugins/app/engine.js'
+import pipeline from './plugins/app/pipeline.js'
 import signIn from './plugins/app/sign-in.js'
 import errors from './plugins/app/errors.js'
 import caller, { proxyTrust } from './plugins/caller.js'
@@ -79,14 +80,15 @@ async function app (fastify: FastifyInstance, options: AppOptions): Promise<void
   await fastify.register(helmet)
   await fastify.register(errors)
   await fastify.register(drain)
-  await fastify.register(actions)
-  // Every route, /health included, goes through the same hooks: the rate limit counts the actions
-  // apart (in Redis with REDIS_URL), and the API key is asked only of the actions and the MCP door.
   await fastify.register(redis)
   await fastify.register(caller)
+  // Every route but the actions and the MCP door is counted by the rate limit's own hook; those two
+  // ask the allowances themselves, as they ask for credentials (plugins/app/pipeline.ts).
   await fastify.register(rateLimit)
   await fastify.register(signIn, { now: options.now })
   await fastify.register(auth)
+  await fastify.register(pipeline)
+  await fastify.register(actions)
   await fastify.register(engine, { random: options.random })
   await fastify.register(swagger)
 

@@ -18,6 +18,7 @@
  * The address is the client's as the proxies in front say it (TRUST_PROXY), an IPv6 address taken
  * as its /64 (one subscriber's network: its addresses are free to rotate).
  */
+import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
@@ -70,6 +71,10 @@ export interface Caller {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A door to the actions that is not an action itself (the MCP door): its messages name their player in their `_meta`. */
+    door?: boolean
+  }
   interface FastifyRequest {
     /** The signed-in person (an access token's `sub`), or null. */
     subject: string | null
@@ -79,10 +84,21 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Who this call is from (computed once per request). */
     callerOf: (request: FastifyRequest) => Caller
+    /** Records the request's signed-in subject (plugins/app/auth.ts): from then on it is the caller. */
+    signedIn: (request: FastifyRequest, subject: string) => void
   }
 }
 
 const cut = (id: string): string => id.slice(0, 200)
+
+/** The longest id written into a counter's key as it is; a longer one is written as its hash. */
+export const KEY_ID_MAX = 64
+
+/**
+ * An id as a counter's key writes it: as it is when short, else a hash of it (43 characters), so
+ * no key, in memory or in Redis, grows with what a caller sends (a subject may be 255 characters).
+ */
+export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${createHash('sha256').update(id).digest('base64url')}`
 
 /** The host's player id a call carries: in an MCP message's `_meta` at the door, else the GPT header. */
 function hostIdOf (request: FastifyRequest, atDoor: boolean): string | undefined {
@@ -115,12 +131,13 @@ export default fp(async fastify => {
     const hostId = hostIdOf(request, atDoor)
     let caller: Caller
     if (request.subject !== null) {
-      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${request.subject}`, openKey: `sub:${request.subject}` }
+      const subject = keyId(request.subject)
+      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${subject}`, openKey: `sub:${subject}` }
     } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
       // With the API key, the key proves the call comes from the GPT it was given to.
-      caller = { kind: 'player', address, hostId, playKey: `user:${hostId}`, openKey: `user:${hostId}` }
+      caller = { kind: 'player', address, hostId, playKey: `user:${keyId(hostId)}`, openKey: `user:${keyId(hostId)}` }
     } else if (hostId !== undefined) {
-      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${hostId}`, openKey: `ip:${address}` }
+      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${keyId(hostId)}`, openKey: `ip:${address}` }
     } else if (fromTrustedNetwork(request)) {
       caller = { kind: 'shared', address, playKey: `shared:${address}`, openKey: `shared:${address}` }
     } else {
@@ -129,5 +146,10 @@ export default fp(async fastify => {
     // Kept once the request's body is read: the door's messages name their player in it.
     if (!atDoor || request.body !== undefined) request.caller = caller
     return caller
+  })
+  fastify.decorate('signedIn', (request: FastifyRequest, subject: string) => {
+    request.subject = subject
+    // Asked again: a caller known before the sign-in was not yet the subject.
+    request.caller = null
   })
 }, { name: 'caller-identity', fastify: '5.x', dependencies: ['config'] })

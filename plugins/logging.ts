@@ -4,9 +4,8 @@
  * across calls. These are server options rather than hooks, so they cost no route anything extra.
  * Headers are never logged as a whole: that keeps `authorization` out; the redaction is a second guard.
  */
-import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
-import { destination } from 'pino'
-import { doorMarkOf } from './app/actions.js'
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+import { type Logger, destination } from 'pino'
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
 
@@ -36,18 +35,23 @@ export function flushLog (): void {
 
 const CHATGPT_HEADERS = [['openai-conversation-id', 'conversationId'], ['openai-gpt-id', 'gptId']] as const
 
-/**
- * Adds ChatGPT's ids to every line a request logs, and to a tool call made through the MCP door the
- * id of the /mcp request that made it (`mcpReqId`), so the two lines of a play are found together.
- */
+/** Adds ChatGPT's ids to every line a request logs. */
 export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) => {
   for (const [header, key] of CHATGPT_HEADERS) {
     const value = rawRequest.headers[header]
     if (typeof value === 'string' && value !== '') bindings[key] = value.slice(0, 100)
   }
-  const { requestId } = doorMarkOf(rawRequest.headers)
-  if (requestId !== undefined) bindings.mcpReqId = requestId
   return logger.child(bindings, options)
+}
+
+/**
+ * The logger of a tool call made on an MCP request: the request's (ChatGPT's ids, the signed-in
+ * subject), with an id of its own and the request's as `mcpReqId`, so the two lines of a play are
+ * found together.
+ */
+export function callLogger (request: FastifyRequest, id: string): FastifyBaseLogger {
+  const { reqId, ...bindings } = (request.log as Logger).bindings()
+  return request.server.log.child({ reqId: id, ...bindings, mcpReqId: reqId })
 }
 
 /** One line when the answer is sent, instead of Fastify's two ("incoming request", "request completed"). */

@@ -1,16 +1,20 @@
 /**
- * What an action is, in one place. An action is a route declared with `config: { action: true }`
- * (or an object of options) whose TypeBox schema names it (`operationId`, `summary`,
- * `description`), says whether it is consequential and describes its 200 answer. This plugin
- * collects the actions as routes are registered, so every door and every rule asks it instead of
- * reading the flag in its own way: the OpenAPI document lists them, the MCP door offers them as
- * tools, the API key guards them, and the rate limit counts them with the players' allowance.
+ * What an action is, in one place. A route folder declares its action with `fastify.action({...})`:
+ * its method and URL, its TypeBox schema (the input as `querystring` or `body`, the 200 answer,
+ * `operationId`, `summary`, `description`, whether it is consequential), how it shows in chat hosts
+ * (tool name, prompts, view, status lines), and its handler, a plain function from the validated
+ * input to the answer. This plugin keeps the registry every door asks (the OpenAPI document lists
+ * the actions, the MCP door offers them as tools) and registers the HTTP route, a thin adapter to
+ * the one pipeline both doors run (./pipeline.ts): who calls, credentials, the allowance, the
+ * input checked against its schema, the handler, the counters and the log line.
  */
-import { randomBytes } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
-import type { TSchema } from '@sinclair/typebox'
-import type { FastifyContextConfig, FastifyRequest, RouteOptions } from 'fastify'
+import type { Static, TObject, TSchema } from '@sinclair/typebox'
+import AjvCompiler from '@fastify/ajv-compiler'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Caller } from '../caller.js'
+import type { AjvError, Refusal } from './errors.js'
 
 /** A prompt argument: a choice among `values` (compared without case), `fallback` when not given. */
 export interface PromptChoice {
@@ -42,7 +46,33 @@ export interface ActionView {
   description: string
 }
 
-/** What a route may declare about itself beyond its schema (`config: { action: { ... } }`). */
+/**
+ * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
+ * through an MCP Apps host (the view marks its calls, see routes/mcp/tools.ts).
+ */
+export type Door = 'http' | 'mcp' | 'view'
+
+/** What a handler knows of its call besides the input. */
+export interface ActionCall {
+  door: Door
+  caller: Caller
+  /** The call's logger (the request's, or a tool call's own, which names the /mcp request). */
+  log: FastifyBaseLogger
+}
+
+/** The schema an action declares: the route's, which the OpenAPI document shows as it is. */
+export interface ActionSchema<Input extends TObject = TObject, Output extends TObject = TObject> {
+  operationId: string
+  summary: string
+  description: string
+  /** false lets the GPT offer "Always allow" (the action changes nothing outside the service). */
+  'x-openai-isConsequential': boolean
+  querystring?: Input
+  body?: Input
+  response: { 200: Output } & Record<number, TSchema>
+}
+
+/** How the action shows in chat hosts, beyond what its schema says. */
 export interface ActionOptions {
   /** The MCP tool's name; by default the snake_case of the operationId. */
   tool?: string
@@ -54,8 +84,26 @@ export interface ActionOptions {
   status?: { invoking: string, invoked: string }
 }
 
-export interface Action {
+export type ActionResult<Output> = Output | Refusal | Promise<Output | Refusal>
+
+export interface ActionDefinition<Input extends TObject = TObject, Output extends TObject = TObject> extends ActionOptions {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  schema: ActionSchema<Input, Output>
+  /**
+   * Reads the input as a chat model writes it before it is checked (another case, stray spaces):
+   * may change `input`; returns the problem in the API's words, or null.
+   */
+  normalize?: (input: Record<string, unknown>) => string | null
+  /** The action itself: from the checked input to the answer, or a Refusal (plugins/app/errors.ts). */
+  handler: (input: Static<Input>, call: ActionCall) => ActionResult<Static<Output>>
+  /** The answer as JSON text, for an action that keeps its own; by default the 200 schema's serializer. */
+  serialize?: (answer: Static<Output>) => string
+}
+
+/** An action as the doors and the pipeline use it: its definition checked, its schemas compiled. */
+export interface Action {
+  method: ActionDefinition['method']
   url: string
   operationId: string
   toolName: string
@@ -64,112 +112,107 @@ export interface Action {
   consequential: boolean
   /** Where the arguments go: the query string or a JSON body. */
   inputIn: 'query' | 'body'
-  input: TSchema
-  output: TSchema
+  input: TObject
+  output: TObject
   text: (answer: unknown) => string
   prompts: ActionPrompt[]
   view?: ActionView
   status: { invoking: string, invoked: string }
+  normalize?: ActionDefinition['normalize']
+  /** Checks the input against its schema as Fastify would (coercing text to numbers, filling defaults), in place. */
+  validate: ((input: unknown) => boolean) & { errors?: AjvError[] | null }
+  handler: (input: any, call: ActionCall) => ActionResult<unknown>
+  serialize: (answer: any) => string
 }
 
 /** ChatGPT shows at most 64 characters of a status line (OpenAI Apps SDK reference). */
 export const STATUS_LINE_MAX = 64
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Marks a route as an action: a call a GPT or an MCP client makes to play. */
-    action?: true | ActionOptions
-    /**
-     * A door to the actions that is not an action itself (the MCP door): it asks for the key as
-     * the actions do, and its messages name their player in their `_meta` (plugins/caller.ts).
-     */
-    door?: boolean
-  }
   interface FastifyInstance {
     /** Every action registered so far, in registration order. */
     actions: readonly Action[]
+    /** Declares an action: adds it to the registry and serves it over HTTP at its URL. */
+    action: <Input extends TObject, Output extends TObject>(definition: ActionDefinition<Input, Output>) => void
   }
 }
-
-/**
- * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
- * through an MCP Apps host. The MCP door marks the calls it makes with a header whose value holds a
- * secret of this process, so no caller can claim a door, and the id of the /mcp request that made
- * the call, so the call's log line names it.
- */
-export type Door = 'http' | 'mcp' | 'view'
-export const DOOR_HEADER = 'x-tictactoe-door'
-const DOOR_SECRET = randomBytes(16).toString('hex')
-const MARKS = { mcp: `mcp ${DOOR_SECRET} `, view: `view ${DOOR_SECRET} ` } as const
-export const doorHeader = (door: Exclude<Door, 'http'>, requestId: string): string => `${MARKS[door]}${requestId}`
-
-/** The door a call's headers show, and the /mcp request that made it when it came through one. */
-export function doorMarkOf (headers: IncomingHttpHeaders): { door: Door, requestId?: string } {
-  const mark = headers[DOOR_HEADER]
-  if (typeof mark !== 'string') return { door: 'http' }
-  for (const door of ['mcp', 'view'] as const) {
-    if (mark.startsWith(MARKS[door])) return { door, requestId: mark.slice(MARKS[door].length) }
-  }
-  return { door: 'http' }
-}
-
-export const doorOf = (request: FastifyRequest): Door => doorMarkOf(request.headers).door
-
-// Fastify builds `request.routeOptions` anew on each read: read once per check.
-export const isAction = (request: FastifyRequest): boolean => request.routeOptions.config.action !== undefined
-
-/** The API key (or a sign-in), when set, is asked of the actions and of the doors that lead to them. */
-export const requiresKey = (config: FastifyContextConfig | undefined): boolean => config?.action !== undefined || config?.door === true
 
 export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase()
 
 const defaultText = (answer: unknown): string => JSON.stringify(answer)
 
-/** The action a route declares, or an error that tells its author what the route still lacks. */
-export function actionOf (route: RouteOptions): Action {
-  const declared = route.config?.action
-  const options: ActionOptions = declared === true || declared === undefined ? {} : declared
-  const schema = (route.schema ?? {}) as Record<string, any>
-  const method = (Array.isArray(route.method) ? route.method[0] : route.method) as Action['method']
-  const where = `The action ${method} ${route.url}`
+// Fastify's own compilers, with its defaults: the input is checked exactly as a route's schema
+// would be, and the answer serialized as its response schema would be.
+const compileValidator = AjvCompiler()({}, { customOptions: {} })
+const compileSerializer = SerializerSelector()({}, {})
+
+/** The action a definition declares, or an error that tells its author what it still lacks. */
+export function actionOf (definition: ActionDefinition): Action {
+  const { method, url } = definition
+  const schema = (definition.schema ?? {}) as Partial<ActionSchema> & Record<string, any>
+  const where = `The action ${method} ${url}`
   for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential'] as const) {
     if (schema[field] === undefined) throw new Error(`${where} needs schema.${field}.`)
   }
   const input = schema.body ?? schema.querystring
   if (input === undefined || input.type !== 'object' || input.properties === undefined) throw new Error(`${where} needs an object schema with its properties for its querystring or body.`)
-  const output = schema.response?.[200] ?? schema.response?.['2xx']
+  const output = schema.response?.[200]
   if (output === undefined || output.type !== 'object') throw new Error(`${where} needs an object schema for its 200 response.`)
-  const toolName = options.tool ?? snakeCase(schema.operationId)
-  const status = options.status ?? { invoking: `Calling ${toolName}…`, invoked: `${toolName} answered` }
+  const toolName = definition.tool ?? snakeCase(schema.operationId as string)
+  const status = definition.status ?? { invoking: `Calling ${toolName}…`, invoked: `${toolName} answered` }
   const tooLong = Object.entries(status).find(([, line]) => line.length > STATUS_LINE_MAX)
   if (tooLong !== undefined) throw new Error(`${where} has a status line (${tooLong[0]}) of ${tooLong[1].length} characters: chat hosts show at most ${STATUS_LINE_MAX}.`)
+  const inputIn = schema.body !== undefined ? 'body' : 'query'
   return {
     method,
-    url: route.url,
-    operationId: schema.operationId,
+    url,
+    operationId: schema.operationId as string,
     toolName,
-    title: schema.summary,
-    description: schema.description,
+    title: schema.summary as string,
+    description: schema.description as string,
     consequential: schema['x-openai-isConsequential'] === true,
-    inputIn: schema.body !== undefined ? 'body' : 'query',
+    inputIn,
     input,
     output,
-    text: options.text ?? defaultText,
-    prompts: options.prompts ?? [],
+    text: definition.text ?? defaultText,
+    prompts: definition.prompts ?? [],
     status,
-    ...(options.view !== undefined ? { view: options.view } : {})
+    ...(definition.view !== undefined ? { view: definition.view } : {}),
+    ...(definition.normalize !== undefined ? { normalize: definition.normalize } : {}),
+    validate: compileValidator({ schema: input, method, url, httpPart: inputIn === 'body' ? 'body' : 'querystring' }) as Action['validate'],
+    handler: definition.handler as Action['handler'],
+    serialize: definition.serialize ?? compileSerializer({ schema: output, method, url, httpStatus: '200' })
   }
 }
+
+// The pipeline checks the input and writes the answer for both doors: Fastify's own validation and
+// serialization of these routes would only do the same work twice.
+const checkedByThePipeline = () => () => true
+const writtenByThePipeline = () => (data: unknown) => JSON.stringify(data)
 
 export default fp(async fastify => {
   const actions: Action[] = []
   fastify.decorate('actions', actions)
-  fastify.addHook('onRoute', route => {
-    // Fastify adds a HEAD route beside each GET: the same action, not another one.
-    if (route.config?.action === undefined || route.method === 'HEAD') return
-    const action = actionOf(route)
+  fastify.decorate('action', function (this: FastifyInstance, definition: ActionDefinition) {
+    const action = actionOf(definition)
     const clash = actions.find(other => other.toolName === action.toolName || other.operationId === action.operationId)
     if (clash !== undefined) throw new Error(`The action ${action.method} ${action.url} has the same name as ${clash.method} ${clash.url}: give it another operationId.`)
     actions.push(action)
-  })
-}, { name: 'actions', fastify: '5.x' })
+    const { runAction } = this
+    this.route({
+      method: action.method,
+      url: action.url,
+      schema: definition.schema,
+      // Counted by the pipeline's allowance, not by @fastify/rate-limit's hook for the open routes.
+      config: { rateLimit: false },
+      validatorCompiler: checkedByThePipeline,
+      serializerCompiler: writtenByThePipeline,
+      // The HTTP door: the input as the route received it, the outcome as an HTTP answer.
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const outcome = await runAction(action, request, (action.inputIn === 'query' ? request.query : request.body) ?? {}, 'http')
+        if (outcome.headers !== undefined) reply.headers(outcome.headers)
+        return await reply.code(outcome.statusCode).type('application/json; charset=utf-8').send(outcome.json)
+      }
+    })
+  } as FastifyInstance['action'])
+}, { name: 'actions', fastify: '5.x', dependencies: ['pipeline'] })

@@ -1,6 +1,6 @@
 /**
- * Who may call the actions and the MCP door that leads to them; pages, docs, the document, /health
- * and the sign-in metadata stay open.
+ * Credentials, asked of the actions and of the MCP door that leads to them; pages, docs, the
+ * document, /health and the sign-in metadata stay open.
  * - API_KEY: `Authorization: Bearer <API_KEY>` (the GPT editor's "API Key / Bearer" choice). Both
  *   sides are hashed before comparing, so the comparison takes the same time whatever the guess.
  * - OAUTH_ISSUER: an access token of that issuer (plugins/app/sign-in.ts); its subject is then the
@@ -8,34 +8,53 @@
  *   (`resource_metadata`, RFC 9728) and the scopes; a bad token: 401 `invalid_token`; a token
  *   without the scopes: 403 `insufficient_scope` (RFC 6750); the issuer unreachable: 503.
  * With both set, a call is let in with either.
+ *
+ * Refused credentials are counted per caller (plugins/external/rate-limit.ts, `refused`): past the
+ * allowance a caller gets 429 before anything it sends is checked, so neither key guessing nor a
+ * flood of forged tokens costs more than the allowance. A caller whose credentials are good is
+ * never counted.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { requiresKey } from './actions.js'
-import { type SignIn, TokenRefused } from './sign-in.js'
+import { Refusal, SIGN_IN_UNAVAILABLE, httpError } from './errors.js'
+import { IssuerUnavailable, type SignIn, TokenRefused } from './sign-in.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    credentials: {
+      /** Whether calls need credentials at all (API_KEY or OAUTH_ISSUER). */
+      required: boolean
+      /** Checks a call's credentials: undefined when it may go on (a signed-in subject is then set), else why not. */
+      check: (request: FastifyRequest) => Refusal | undefined | Promise<Refusal | undefined>
+      /** The same check as a hook, for the routes that lead to the actions (the MCP door). */
+      hook: onRequestHookHandler
+    }
+  }
+}
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
 /** The subject as the log carries it: a short one-way hash, so one person's calls can be followed without naming them. */
 export const subjectHash = (subject: string): string => digest(subject).toString('hex').slice(0, 12)
 
-const refused = (statusCode: number, message: string, code?: string): Error => Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })
-
-const quoted = (value: string): string => `"${value.replaceAll(/[\\"]/g, '\\$&')}"`
+/** A value of an HTTP auth-param (RFC 9110 quoted-string). */
+const authParam = (value: string): string => `"${value.replaceAll(/[\\"]/g, '\\$&')}"`
 
 /** The WWW-Authenticate challenge of RFC 6750 and RFC 9728; no error code when no token was sent (RFC 6750, 3.1). */
 function challenge (signIn: SignIn, error?: { code: string, description: string }): string {
-  const parts = error === undefined ? [] : [`error=${quoted(error.code)}`, `error_description=${quoted(error.description)}`]
-  parts.push(`resource_metadata=${quoted(signIn.metadataUrl)}`)
-  if (signIn.scopes.length > 0) parts.push(`scope=${quoted(signIn.scopes.join(' '))}`)
+  const parts = error === undefined ? [] : [`error=${authParam(error.code)}`, `error_description=${authParam(error.description)}`]
+  parts.push(`resource_metadata=${authParam(signIn.metadataUrl)}`)
+  if (signIn.scopes.length > 0) parts.push(`scope=${authParam(signIn.scopes.join(' '))}`)
   return `Bearer ${parts.join(', ')}`
 }
 
+const bearerOf = (request: FastifyRequest): string | undefined => /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1]
+
 export default fp(async fastify => {
   const key = fastify.config.API_KEY
-  const { signIn } = fastify
-  if (key === undefined && signIn === null) return
+  const { signIn, allowances, signedIn } = fastify
+  const required = key !== undefined || signIn !== null
   const expected = key === undefined ? undefined : digest(key)
   const keyMatches = (token: string): boolean => expected !== undefined && timingSafeEqual(digest(token), expected)
 
@@ -43,45 +62,57 @@ export default fp(async fastify => {
     ? 'send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer)'
     : `send an access token of ${signIn.issuer} as "Authorization: Bearer <token>" (${signIn.metadataUrl} says where to get one)${key === undefined ? '' : ', or the API key'}`
 
-  function askForCredentials (reply: FastifyReply, wrongKey: boolean): Error {
-    reply.header('www-authenticate', signIn === null ? 'Bearer realm="tic-tac-toe"' : challenge(signIn))
-    return refused(401, wrongKey
-      ? 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
-      : `This action needs ${signIn === null ? 'an API key' : 'sign-in'}: ${howToCall}.`)
-  }
+  const askForCredentials = (wrongKey: boolean): Refusal => new Refusal(401, wrongKey
+    ? 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
+    : `This action needs ${signIn === null ? 'an API key' : 'sign-in'}: ${howToCall}.`,
+  undefined, { headers: { 'www-authenticate': signIn === null ? 'Bearer realm="tic-tac-toe"' : challenge(signIn) } })
 
-  async function checkToken (signIn: SignIn, token: string, request: FastifyRequest, reply: FastifyReply): Promise<Error | undefined> {
+  async function checkToken (signIn: SignIn, token: string, request: FastifyRequest): Promise<Refusal | undefined> {
     try {
       const { subject, scopes } = await signIn.verify(token)
       const missing = signIn.scopes.filter(scope => !scopes.includes(scope))
       if (missing.length > 0) {
         const description = `The access token lacks the scope ${missing.join(' ')}: sign in again granting it.`
-        reply.header('www-authenticate', challenge(signIn, { code: 'insufficient_scope', description }))
-        return refused(403, description, 'insufficient_scope')
+        return new Refusal(403, description, 'insufficient_scope', { headers: { 'www-authenticate': challenge(signIn, { code: 'insufficient_scope', description }) } })
       }
-      request.subject = subject
+      signedIn(request, subject)
       request.log = request.log.child({ subject: subjectHash(subject) })
       return undefined
     } catch (error) {
       if (error instanceof TokenRefused) {
-        reply.header('www-authenticate', challenge(signIn, { code: error.code, description: error.message }))
-        return refused(401, error.message, 'invalid_token')
+        return new Refusal(401, error.message, 'invalid_token', { headers: { 'www-authenticate': challenge(signIn, { code: error.code, description: error.message }) } })
       }
-      // IssuerUnavailable is a 503 that says so, like any other error.
+      // Not the caller's fault: the issuer cannot be asked. A 503 that says so, uncounted.
+      if (error instanceof IssuerUnavailable) return new Refusal(503, error.message, SIGN_IN_UNAVAILABLE, { headers: { 'retry-after': 5 } })
       throw error
     }
   }
 
-  const askForKey: onRequestHookHandler = (request, reply, done) => {
-    const token = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '')?.[1]
-    if (token !== undefined && keyMatches(token)) return done()
-    if (token === undefined || signIn === null) return done(askForCredentials(reply, token !== undefined))
-    checkToken(signIn, token, request, reply).then(done, done)
+  /** A refusal counts against the caller's allowance of refused calls; past it, the answer is a 429. */
+  const counted = async (refusal: Refusal | undefined, request: FastifyRequest): Promise<Refusal | undefined> =>
+    refusal === undefined || refusal.statusCode >= 500 ? refusal : (await allowances.refused.count(request)) ?? refusal
+
+  function check (request: FastifyRequest): Refusal | undefined | Promise<Refusal | undefined> {
+    if (!required) return undefined
+    // Past the allowance of refused calls, nothing is checked, not even a key that would match.
+    const blocked = allowances.refused.blocked(request)
+    if (blocked !== undefined) return blocked
+    const token = bearerOf(request)
+    if (token !== undefined && keyMatches(token)) return undefined
+    if (token === undefined || signIn === null) return counted(askForCredentials(token !== undefined), request)
+    return checkToken(signIn, token, request).then(async refusal => await counted(refusal, request))
   }
-  // A hook of the routes that need it, first among theirs: it runs after the instance's hooks (the
-  // door's CORS headers among them, so a web page can read a refusal) and before the players' count
-  // (which counts a signed-in caller as itself). Other routes pay nothing.
-  fastify.addHook('onRoute', route => {
-    if (requiresKey(route.config)) route.onRequest = [askForKey, ...[route.onRequest ?? []].flat()]
-  })
-}, { name: 'auth', fastify: '5.x', dependencies: ['config', 'rate-limit', 'sign-in'] })
+
+  const hook: onRequestHookHandler = (request, reply, done) => {
+    const answer = (refusal: Refusal | undefined): void => {
+      if (refusal === undefined) return done()
+      if (refusal.options.headers !== undefined) reply.headers(refusal.options.headers)
+      done(httpError(refusal.statusCode, refusal.message, refusal.code))
+    }
+    const checked = check(request)
+    if (checked instanceof Promise) checked.then(answer, done)
+    else answer(checked)
+  }
+
+  fastify.decorate('credentials', { required, check, hook })
+}, { name: 'auth', fastify: '5.x', dependencies: ['config', 'caller-identity', 'rate-limit', 'sign-in'] })

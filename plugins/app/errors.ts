@@ -29,6 +29,31 @@ export const clip = (text: string, max = 300): string => text.length <= max ? te
 /** A caller's value, quoted as JSON and cut to `max` characters. */
 export const quoted = (value: unknown, max = 80): string => clip(String(JSON.stringify(value)), max)
 
+/** Every error answer's body, over HTTP: `{ statusCode, error, code?, message }`. */
+export interface ErrorBody { statusCode: number, error: string, code?: string, message: string }
+
+/** The body of an error answer; a code (the service's own, such as invalid_parameter) only on a 4xx. */
+export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody =>
+  ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...(code !== undefined && statusCode < 500 ? { code } : {}), message })
+
+/** An error to throw from a route or a hook: the error handler answers it with its status and message. */
+export const httpError = (statusCode: number, message: string, code?: string): Error & { statusCode: number } =>
+  Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })
+
+/**
+ * A call refused with a message the caller can act on, as the steps of an action call return it
+ * (plugins/app/pipeline.ts): each door answers it in its own form, an HTTP error or an MCP tool
+ * error. `hint` adds the door's pointer to the parameters; `headers` go on an HTTP answer.
+ */
+export class Refusal {
+  constructor (
+    readonly statusCode: number,
+    readonly message: string,
+    readonly code?: string,
+    readonly options: { hint?: boolean, headers?: Record<string, string | number> } = {}
+  ) {}
+}
+
 /**
  * What both error handlers (this one and the MCP door's JSON-RPC one) do with a 5xx before they
  * answer: log it with its stack, except a 503, which is the service shedding load (under-pressure),

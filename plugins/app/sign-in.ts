@@ -24,7 +24,7 @@ import type { JWTPayload } from 'jose'
 import fp from 'fastify-plugin'
 import { scopesOf } from '../config.js'
 import { SIGN_IN_UNAVAILABLE, clip } from './errors.js'
-import type { IssuerKeys } from './issuer-keys.js'
+import type { IssuerKeys } from '../../lib/issuer-keys.js'
 
 /** What the service reads of the issuer's metadata (RFC 8414, OpenID Connect Discovery). */
 export interface IssuerMetadata {
@@ -159,7 +159,7 @@ export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
     return
   }
   // Loaded only when wanted.
-  const [{ jwtVerify, errors }, { IssuerKeys, KeysUnavailable }] = await Promise.all([import('jose'), import('./issuer-keys.js')])
+  const [{ jwtVerify, errors }, { IssuerKeys, KeysUnavailable }] = await Promise.all([import('jose'), import('../../lib/issuer-keys.js')])
   const resource = `${PUBLIC_URL as string}/mcp`
   const audience = OAUTH_AUDIENCE ?? resource
   const scopes = scopesOf(OAUTH_SCOPES)

@@ -15,8 +15,10 @@ export interface GameMetrics {
   move: (door: Door, difficulty: string) => void
   finished: (outcome: 'ai' | 'player' | 'draw') => void
   rejected: (code: string) => void
-  /** `limit`: which allowance was spent (a player's, a client's, an address's ceiling). */
-  limited: (limit: 'player' | 'client' | 'address') => void
+  /** `limit`: which allowance was spent (a player's, a client's, an address's ceiling, a client's refused calls). */
+  limited: (limit: 'player' | 'client' | 'address' | 'refused') => void
+  /** An action call that came as no HTTP request of its own (an MCP tool call), timed as one would be. */
+  played: (method: string, route: string, statusCode: number, seconds: number) => void
 }
 
 declare module 'fastify' {
@@ -25,7 +27,7 @@ declare module 'fastify' {
   }
 }
 
-const OFF: GameMetrics = { move: () => {}, finished: () => {}, rejected: () => {}, limited: () => {} }
+const OFF: GameMetrics = { move: () => {}, finished: () => {}, rejected: () => {}, limited: () => {}, played: () => {} }
 
 export default fp(async fastify => {
   const port = fastify.config.METRICS_PORT
@@ -44,11 +46,20 @@ export default fp(async fastify => {
   const finished = counter('tictactoe_games_finished_total', 'Games that ended with a move, by outcome (the AI won, the player won, a draw).', ['outcome'])
   const rejected = counter('tictactoe_rejected_boards_total', 'Boards refused as impossible, by code.', ['code'])
   const limited = counter('tictactoe_rate_limited_total', 'Calls refused by the rate limit, by the allowance spent.', ['limit'])
+  // fastify-metrics' own route metrics, by their names in the registry: a tool call is counted
+  // with the route of its action.
+  const routeHist = client.register.getSingleMetric('http_request_duration_seconds') as InstanceType<typeof client.Histogram>
+  const routeSum = client.register.getSingleMetric('http_request_summary_seconds') as InstanceType<typeof client.Summary>
   fastify.decorate('gameMetrics', {
     move: (door, difficulty) => moves.inc({ door, difficulty }),
     finished: outcome => finished.inc({ outcome }),
     rejected: code => rejected.inc({ code }),
-    limited: limit => limited.inc({ limit })
+    limited: limit => limited.inc({ limit }),
+    played: (method, route, statusCode, seconds) => {
+      const labels = { method, route, status_code: statusCode }
+      routeHist.observe(labels, seconds)
+      routeSum.observe(labels, seconds)
+    }
   } satisfies GameMetrics)
 
   const server: Server = createServer((request, response) => {

@@ -1,8 +1,8 @@
 /**
- * Rate limiting, per minute: RATE_LIMIT_MAX calls to the actions per player, and a separate, ten
+ * Rate limiting, per minute: RATE_LIMIT_MAX calls to each action per player, and a separate, ten
  * times larger allowance per client for everything else (pages, docs, the document, /health, the
- * MCP door's own messages), so reading the docs or connecting an MCP client never uses up a
- * player's moves. Who the player is comes from plugins/caller.ts:
+ * MCP door's own messages and preflights), so reading the docs or connecting an MCP client never
+ * uses up a player's moves. Who the player is comes from plugins/caller.ts:
  * - a signed-in subject or a believed host player id has the player's allowance wherever it calls
  *   from, for its moves and (ten times larger) for the protocol's own messages;
  * - a player id that cannot be believed still counts apart, but every such id of one address
@@ -11,49 +11,78 @@
  * - the callers of one trusted address that name no one (Claude's users) share TRUSTED_ADDRESS_MAX
  *   (ten players' allowances unless set), and ten times that for the protocol's messages;
  * - anyone else is its address (an IPv6 /64).
+ * Refused calls (credentials that are not good, an Origin or Host the MCP door does not serve) have
+ * an allowance of their own, a player's: past it, the caller gets 429 before anything it sends is
+ * checked, for the rest of the minute.
  *
+ * @fastify/rate-limit counts: its hook for the open routes, and limiters made with its
+ * `createRateLimit` for what the action pipeline (plugins/app/pipeline.ts) and the MCP door ask.
  * In memory, each counter store keeps up to 50,000 counts (a few MB): an exhausted count is only
  * pushed out by 50,000 newer ones within its minute, which the ceiling keeps any one address from
  * making. With REDIS_URL the counts are shared by every replica and expire by themselves.
  */
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { isAction } from '../app/actions.js'
+import type { Action } from '../app/actions.js'
+import { Refusal, httpError } from '../app/errors.js'
+import type { Caller } from '../caller.js'
 
 export const OPEN_ROUTES_FACTOR = 10
 /** How many players' allowances one address may spend with ids that cannot be believed. */
 export const ADDRESS_CEILING_FACTOR = 10
 /** Counts kept by each in-memory store (@fastify/rate-limit's LRU; its default is 5,000). */
 export const STORE_SIZE = 50_000
+const WINDOW_MS = 60_000
 
-const tooMany = (max: number, who: string, seconds: number): Error & { statusCode: number } =>
-  Object.assign(new Error(`Too many calls: at most ${max} a minute ${who}. Wait ${seconds} seconds, then try again.`), { statusCode: 429 })
+declare module 'fastify' {
+  interface FastifyInstance {
+    allowances: {
+      /** Spends an action call from the caller's allowance: undefined, or the 429 that says how long to wait. */
+      play: (action: Action, request: FastifyRequest, caller: Caller) => Promise<Refusal | undefined>
+      /** Counts a message at the MCP door (or a preflight) against the caller's open allowance. */
+      open: preHandlerHookHandler
+      refused: {
+        /** The 429 for a caller whose refused calls are spent for this minute, else undefined (no store is asked). */
+        blocked: (request: FastifyRequest) => Refusal | undefined
+        /** Counts a refused call: the 429 once the allowance is spent, else undefined (the refusal stands). */
+        count: (request: FastifyRequest) => Promise<Refusal | undefined>
+      }
+    }
+  }
+}
+
+const tooManyMessage = (max: number, who: string, seconds: number): string =>
+  `Too many calls: at most ${max} a minute ${who}. Wait ${seconds} seconds, then try again.`
+
+/** A count as a limiter reports it (`isAllowed` only ever for an allow list, which these have none of). */
+type Limit = Extract<Awaited<ReturnType<ReturnType<FastifyRequest['server']['createRateLimit']>>>, { isAllowed: false }>
+
+/** The headers of a 429, as @fastify/rate-limit's own hook writes them. */
+const limitHeaders = (limit: Limit): Record<string, number> => ({
+  'x-ratelimit-limit': limit.max,
+  'x-ratelimit-remaining': 0,
+  'x-ratelimit-reset': limit.ttlInSeconds,
+  'retry-after': limit.ttlInSeconds
+})
 
 export default fp(async fastify => {
   const { RATE_LIMIT_MAX: max, TRUSTED_ADDRESS_MAX, TRUSTED_NETWORKS } = fastify.config
   const sharedMax = TRUSTED_ADDRESS_MAX ?? max * ADDRESS_CEILING_FACTOR
-  const callerOf = fastify.callerOf
+  const { callerOf, gameMetrics } = fastify
   // The allowance of the counter a key names: shared by everyone behind a trusted address, or one
   // caller's. Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
-  const shared = (key: string): boolean => key.startsWith('shared:')
   const allowance = (factor: number): number | ((request: FastifyRequest, key: string) => number) =>
-    TRUSTED_NETWORKS === undefined ? max * factor : (_request, key) => (shared(key) ? sharedMax : max) * factor
-  const playMax = allowance(1)
+    TRUSTED_NETWORKS === undefined ? max * factor : (_request, key) => (key.includes('shared:') ? sharedMax : max) * factor
   const openMax = allowance(OPEN_ROUTES_FACTOR)
-  const whose = (request: FastifyRequest): string => callerOf(request).kind === 'shared'
+  const whose = (caller: Caller, player: boolean): string => caller.kind === 'shared'
     ? 'for everyone calling from this address without signing in'
-    : isAction(request) ? 'per player' : 'per client'
+    : player ? 'per player' : 'per client'
 
-  // An action gets its own counter (a route-level limit is a store of its own) with the players'
-  // allowance; the door to the actions counts its messages once the body names their player.
-  fastify.addHook('onRoute', route => {
-    if (route.config?.action !== undefined) route.config = { ...route.config, rateLimit: { max: playMax, cache: STORE_SIZE, keyGenerator: request => callerOf(request).playKey } }
-    else if (route.config?.door === true) route.config = { ...route.config, rateLimit: { max: openMax, cache: STORE_SIZE, hook: 'preHandler' } }
-  })
+  // Every route but the actions and the MCP door (counted below): pages, docs, the document, /health.
   await fastify.register(rateLimit, {
     max: openMax,
-    timeWindow: 60_000,
+    timeWindow: WINDOW_MS,
     cache: STORE_SIZE,
     // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
     ...(fastify.redis !== null ? { redis: fastify.redis, nameSpace: 'tictactoe-rate-limit:', skipOnError: true } : {}),
@@ -61,37 +90,94 @@ export default fp(async fastify => {
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    onExceeded: request => fastify.gameMetrics.limited(isAction(request) ? 'player' : 'client'),
-    errorResponseBuilder: (request, context) => tooMany(context.max, whose(request), Math.ceil(context.ttl / 1000))
+    onExceeded: () => gameMetrics.limited('client'),
+    errorResponseBuilder: (request, context) => httpError(429, tooManyMessage(context.max, whose(callerOf(request), false), Math.ceil(context.ttl / 1000)))
   })
+
+  // (`cache` reaches a limiter's store as it does a route's; the plugin's types omit it here.)
+  const limiter = (options: { max: number | ((request: FastifyRequest, key: string) => number), key: (request: FastifyRequest) => string }) =>
+    fastify.createRateLimit({ max: options.max, timeWindow: WINDOW_MS, cache: STORE_SIZE, keyGenerator: options.key } as Parameters<typeof fastify.createRateLimit>[0])
 
   /**
    * The ceiling of ids that cannot be believed, per address: read before the id's own count (a
    * call past the ceiling makes no counter), spent after it (only by calls the id's limit let in).
    */
   const ceiling = max * ADDRESS_CEILING_FACTOR
-  // (`cache` reaches the ceiling's store as it does a route's; the plugin's types omit it here.)
-  const ceilingLimit = fastify.createRateLimit({ max: ceiling, cache: STORE_SIZE, keyGenerator: request => `ceiling:${callerOf(request).address}` } as Parameters<typeof fastify.createRateLimit>[0])
-  const refuse = (result: { ttlInSeconds: number }, reply: Parameters<onRequestHookHandler>[1], done: Parameters<onRequestHookHandler>[2]): void => {
-    fastify.gameMetrics.limited('address')
-    reply.header('retry-after', result.ttlInSeconds)
-    done(tooMany(ceiling, 'from one address', result.ttlInSeconds))
+  const ceilingLimit = limiter({ max: ceiling, key: request => `ceiling:${callerOf(request).address}` })
+  const overCeiling = (limit: Limit): Refusal => {
+    gameMetrics.limited('address')
+    return new Refusal(429, tooManyMessage(ceiling, 'from one address', limit.ttlInSeconds), undefined, { headers: { 'retry-after': limit.ttlInSeconds } })
   }
-  // Callback hooks that return at once for most calls (no id, or one that is believed), so they
-  // pay no promise; the others wait for the ceiling's store.
-  const checkCeiling: onRequestHookHandler = (request, reply, done) => {
-    if (callerOf(request).kind !== 'unverified') return done()
-    ceilingLimit(request, { increment: false }).then(result => result.isAllowed || result.remaining > 0 ? done() : refuse(result, reply, done), done)
+
+  // Each action counts apart, as a route of its own would; the key names the action so the
+  // actions' counts never meet in Redis.
+  const playLimits = new Map<Action, ReturnType<typeof limiter>>()
+  const playLimitOf = (action: Action) => {
+    let limit = playLimits.get(action)
+    if (limit === undefined) {
+      const route = `${action.method}${action.url}`
+      limit = limiter({ max: allowance(1), key: request => `${route}-${callerOf(request).playKey}` })
+      playLimits.set(action, limit)
+    }
+    return limit
   }
-  const spendCeiling: onRequestHookHandler = (request, reply, done) => {
-    if (callerOf(request).kind !== 'unverified') return done()
-    ceilingLimit(request).then(result => result.isAllowed || !result.isExceeded ? done() : refuse(result, reply, done), done)
+
+  async function play (action: Action, request: FastifyRequest, caller: Caller): Promise<Refusal | undefined> {
+    const unverified = caller.kind === 'unverified'
+    if (unverified) {
+      const before = await ceilingLimit(request, { increment: false })
+      if (!before.isAllowed && before.remaining === 0) return overCeiling(before)
+    }
+    const own = await playLimitOf(action)(request)
+    if (!own.isAllowed && own.isExceeded) {
+      gameMetrics.limited('player')
+      return new Refusal(429, tooManyMessage(own.max, whose(caller, true), own.ttlInSeconds), undefined, { headers: limitHeaders(own) })
+    }
+    if (unverified) {
+      const after = await ceilingLimit(request)
+      if (!after.isAllowed && after.isExceeded) return overCeiling(after)
+    }
+    return undefined
   }
-  fastify.addHook('onRoute', route => {
-    // The limiter's own onRoute, which ran first, always leaves an array of hooks on an action.
-    if (route.config?.action === undefined) return
-    const hooks = route.onRequest as onRequestHookHandler[]
-    hooks.splice(hooks.length - 1, 0, checkCeiling)
-    hooks.push(spendCeiling)
-  })
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'actions', 'metrics', 'redis'] })
+
+  const openLimit = limiter({ max: openMax, key: request => callerOf(request).openKey })
+  const open: preHandlerHookHandler = (request, reply, done) => {
+    openLimit(request).then(limit => {
+      if (limit.isAllowed || !limit.isExceeded) return done()
+      gameMetrics.limited('client')
+      reply.headers(limitHeaders(limit))
+      done(httpError(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds)))
+    }, done)
+  }
+
+  // Refused calls. Once a caller's are spent, this replica remembers it until the minute ends, so
+  // checking a caller that is let in asks no store; the count itself is shared like any other.
+  const refusedLimit = limiter({ max: allowance(1), key: request => `refused:${callerOf(request).openKey}` })
+  const spent = new Map<string, { until: number, max: number }>()
+  const refusedKey = (request: FastifyRequest): string => callerOf(request).openKey
+  const spentRefusal = (maxCalls: number, seconds: number): Refusal => new Refusal(429,
+    `Too many refused calls: at most ${maxCalls} a minute per client. Wait ${seconds} seconds, then try again with valid credentials.`,
+    undefined, { headers: { 'retry-after': seconds } })
+  const refused = {
+    blocked (request: FastifyRequest): Refusal | undefined {
+      if (spent.size === 0) return undefined
+      const key = refusedKey(request)
+      const known = spent.get(key)
+      if (known === undefined) return undefined
+      const left = known.until - Date.now()
+      if (left > 0) return spentRefusal(known.max, Math.ceil(left / 1000))
+      spent.delete(key)
+      return undefined
+    },
+    async count (request: FastifyRequest): Promise<Refusal | undefined> {
+      const limit = await refusedLimit(request)
+      if (limit.isAllowed || !limit.isExceeded) return undefined
+      if (spent.size >= STORE_SIZE) spent.delete(spent.keys().next().value as string)
+      spent.set(refusedKey(request), { until: Date.now() + limit.ttl, max: limit.max })
+      gameMetrics.limited('refused')
+      return spentRefusal(limit.max, limit.ttlInSeconds)
+    }
+  }
+
+  fastify.decorate('allowances', { play, open, refused })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'metrics', 'redis'] })

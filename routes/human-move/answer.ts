@@ -3,8 +3,8 @@
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
 import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
-import { clip, quoted } from '../../plugins/app/errors.js'
-import { type ErrorAnswer, type MoveAnswer, MoveQuery, positionNames } from './schema.js'
+import { Refusal, clip, quoted } from '../../plugins/app/errors.js'
+import { type MoveAnswer, MoveQuery, positionNames } from './schema.js'
 
 const upperCased = new Set<string>([...positionNames, 'ai_player'])
 const parameterNames = new Set(Object.keys(MoveQuery.properties))
@@ -60,15 +60,10 @@ const HOW_TO_FIX: Partial<Record<TurnErrorCode, string>> = {
   game_over: 'To play again, call with an empty board.'
 }
 
-export function turnErrorAnswer (error: TurnError): ErrorAnswer {
-  const fix = HOW_TO_FIX[error.code]
-  const boardFix = 'Send the board exactly as the last answer gave it in positions.'
-  return {
-    statusCode: 400,
-    error: 'Bad Request',
-    code: error.code,
-    message: `${error.message} ${fix ?? boardFix}`
-  }
+/** The engine's refusal of a board, with the fix for the caller's mistake. */
+export function turnRefusal (error: TurnError): Refusal {
+  const fix = HOW_TO_FIX[error.code] ?? 'Send the board exactly as the last answer gave it in positions.'
+  return new Refusal(400, `${error.message} ${fix}`, error.code)
 }
 
 function outcome (position: Position): string {
@@ -86,29 +81,27 @@ function rows (board: Board): MoveAnswer['board'] {
   return [board.slice(0, 3), board.slice(3, 6), board.slice(6, 9)]
 }
 
-/** An answer and its JSON text, made together once. */
-export interface BuiltAnswer {
-  answer: MoveAnswer
-  json: string
-}
-
 /**
  * The answer depends only on the position after the turn and the move that led to it (the move's
  * explanation follows from those two), so each is built once, and serialized once, and shared
  * (about 5,500 of them at most). Never mutated.
  */
-const answers = new Map<number, BuiltAnswer>()
+const answers = new Map<number, MoveAnswer>()
+const texts = new WeakMap<MoveAnswer, string>()
 
-export function moveAnswer (result: TurnResult): BuiltAnswer {
+export function moveAnswer (result: TurnResult): MoveAnswer {
   const id = boardKey(result.position.board) * 10 + (result.move ?? 0)
-  let built = answers.get(id)
-  if (built === undefined) {
-    const answer = buildAnswer(result)
-    built = { answer, json: JSON.stringify(answer) }
-    answers.set(id, built)
+  let answer = answers.get(id)
+  if (answer === undefined) {
+    answer = buildAnswer(result)
+    answers.set(id, answer)
+    texts.set(answer, JSON.stringify(answer))
   }
-  return built
+  return answer
 }
+
+/** An answer's JSON, made with it. */
+export const answerJson = (answer: MoveAnswer): string => texts.get(answer) ?? JSON.stringify(answer)
 
 function buildAnswer (result: TurnResult): MoveAnswer {
   const { move, explanation, position } = result

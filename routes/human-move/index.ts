@@ -1,21 +1,13 @@
 /**
  * GET /human_move: the game's action, offered to GPTs as `humanMove` and to MCP clients as the
- * tool `play_move`, with the prompt `play_tictactoe`. Compatible with the original service's calls
- * (nine position_N query parameters), plus human_position, ai_player and difficulty.
+ * tool `play_move`, with the prompt `play_tictactoe` and the board view. Compatible with the
+ * original service's calls (nine position_N query parameters), plus human_position, ai_player and
+ * difficulty.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { preValidationHookHandler } from 'fastify'
-import { type ActionOptions, doorOf } from '../../plugins/app/actions.js'
-import { PARAMETERS_HINT } from '../../plugins/app/errors.js'
-import { moveAnswer, moveRequestFrom, normalizeMoveInput, turnErrorAnswer } from './answer.js'
+import type { FastifyPluginAsync } from 'fastify'
+import { answerJson, moveAnswer, moveRequestFrom, normalizeMoveInput, turnRefusal } from './answer.js'
 import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
-
-const normalizeQuery: preValidationHookHandler = (request, _reply, done) => {
-  const problem = normalizeMoveInput(request.query as Record<string, unknown>)
-  if (problem === null) return done()
-  done(Object.assign(new Error(`${problem} ${PARAMETERS_HINT}`), { statusCode: 400, code: 'invalid_parameter' }))
-}
 
 export const humanMoveSchema = {
   operationId: 'humanMove',
@@ -26,38 +18,41 @@ export const humanMoveSchema = {
   response: { 200: MoveAnswer, 400: ErrorAnswer }
 } as const
 
-/** `play_move` is the tool's name since the first MCP release: kept, though the operationId says humanMove. */
-const action: ActionOptions = {
-  tool: 'play_move',
-  text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
-  prompts: [playTicTacToe],
-  status: { invoking: 'Playing the AI\'s move…', invoked: 'Board updated' },
-  view: {
-    uri: 'ui://tictactoe/board.html',
-    name: 'board',
-    title: 'Tic-tac-toe board',
-    description: 'The game as a board to click: each move is a play_move call, the AI answers in place.'
-  }
-}
-
-const humanMove: FastifyPluginAsyncTypebox = async fastify => {
-  fastify.get('/human_move', { schema: humanMoveSchema, config: { action }, preValidation: normalizeQuery }, async (request, reply) => {
-    const move = moveRequestFrom(request.query)
-    const turn = fastify.engine.playTurn(move)
-    if (!turn.ok) {
-      request.log.info({ code: turn.error.code }, 'impossible board')
-      fastify.gameMetrics.rejected(turn.error.code)
-      return reply.code(400).send(turnErrorAnswer(turn.error))
+const humanMove: FastifyPluginAsync = async fastify => {
+  fastify.action({
+    method: 'GET',
+    url: '/human_move',
+    schema: humanMoveSchema,
+    // `play_move` is the tool's name since the first MCP release: kept, though the operationId says humanMove.
+    tool: 'play_move',
+    text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
+    prompts: [playTicTacToe],
+    status: { invoking: 'Playing the AI\'s move…', invoked: 'Board updated' },
+    view: {
+      uri: 'ui://tictactoe/board.html',
+      name: 'board',
+      title: 'Tic-tac-toe board',
+      description: 'The game as a board to click: each move is a play_move call, the AI answers in place.'
+    },
+    normalize: normalizeMoveInput,
+    // The answers are shared between calls (one per position), and so is their JSON.
+    serialize: answerJson,
+    handler: (query, { door, log }) => {
+      const move = moveRequestFrom(query)
+      const turn = fastify.engine.playTurn(move)
+      if (!turn.ok) {
+        log.info({ code: turn.error.code }, 'impossible board')
+        fastify.gameMetrics.rejected(turn.error.code)
+        return turnRefusal(turn.error)
+      }
+      const answer = moveAnswer(turn.turn)
+      // A call that changed the board is a move (not a repeat of a finished game).
+      if (turn.turn.move !== null || move.humanPosition !== undefined) {
+        fastify.gameMetrics.move(door, move.difficulty)
+        if (answer.status === 'end') fastify.gameMetrics.finished(answer.winner === 'Draw' ? 'draw' : answer.winner === move.aiPlayer ? 'ai' : 'player')
+      }
+      return answer
     }
-    const { answer, json } = moveAnswer(turn.turn)
-    // A call that changed the board is a move (not a repeat of a finished game).
-    if (turn.turn.move !== null || move.humanPosition !== undefined) {
-      fastify.gameMetrics.move(doorOf(request), move.difficulty)
-      if (answer.status === 'end') fastify.gameMetrics.finished(answer.winner === 'Draw' ? 'draw' : answer.winner === move.aiPlayer ? 'ai' : 'player')
-    }
-    // The answer's JSON, made once per position (the 200 schema still documents and checks it in
-    // the tests); sent as text, it skips serialization on every call.
-    return reply.type('application/json; charset=utf-8').send(json as unknown as MoveAnswer)
   })
 }
 

@@ -1,22 +1,65 @@
 /**
- * Every refusal at the MCP door as a JSON-RPC error, which MCP clients read, instead of the HTTP
+ * JSON-RPC at the MCP door: the messages' schema, the error codes, answers written as text, and
+ * every refusal of the HTTP layer as a JSON-RPC error, which MCP clients read, instead of the HTTP
  * routes' JSON: a body that is not JSON is -32700 (parse error), anything else the HTTP layer
  * refuses (no API key, too many calls, a wrong content type) is -32000 with the same message the
  * HTTP routes give. 5xx details stay in the log.
  */
 import { STATUS_CODES } from 'node:http'
+import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { clip, reportServerError } from '../../plugins/app/errors.js'
+import { compileStrict } from '../../lib/strict-validator.js'
 
-// JSON-RPC's own codes (the SDK has them too, but it is loaded only on the first MCP call).
+// JSON-RPC's own codes, and MCP's (ProtocolErrorCode in @modelcontextprotocol/server).
 export const PARSE_ERROR = -32700
 export const INVALID_REQUEST = -32600
+export const METHOD_NOT_FOUND = -32601
 export const INVALID_PARAMS = -32602
 export const INTERNAL_ERROR = -32603
+/** What the HTTP layer refuses (the SDK's transports use it the same way). */
+export const SERVER_ERROR = -32000
+/** Revision 2026-07-28: a header that disagrees with the body (SEP-2243's HeaderMismatch). */
+export const HEADER_MISMATCH = -32020
+/** Revision 2026-07-28: a request that needs a capability the client did not declare. */
+export const MISSING_CAPABILITY = -32021
+/** Revision 2026-07-28: a protocol revision the server does not serve. */
+export const UNSUPPORTED_VERSION = -32022
 
-export function jsonRpcError (code: number, message: string, id: string | number | null = null) {
-  return { jsonrpc: '2.0' as const, error: { code, message }, id }
+export type RequestId = string | number
+
+/** A JSON-RPC 2.0 message as MCP allows it: a request, a notification, a result or an error. */
+const Id = Type.Union([Type.String(), Type.Integer()])
+const Params = Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+export const JsonRpcMessage = Type.Union([
+  Type.Object({ jsonrpc: Type.Literal('2.0'), id: Id, method: Type.String(), params: Params }),
+  // A notification has no id at all (an `id` of another type is not a notification but a broken request).
+  Type.Object({ jsonrpc: Type.Literal('2.0'), id: Type.Optional(Type.Never()), method: Type.String(), params: Params }),
+  Type.Object({ jsonrpc: Type.Literal('2.0'), id: Id, result: Type.Record(Type.String(), Type.Unknown()) }),
+  Type.Object({ jsonrpc: Type.Literal('2.0'), id: Type.Optional(Type.Union([Id, Type.Null()])), error: Type.Object({ code: Type.Integer(), message: Type.String() }) })
+])
+
+export interface Message { jsonrpc: '2.0', id?: RequestId, method?: string, params?: Record<string, unknown>, result?: unknown, error?: unknown }
+
+/** Whether a parsed body is one JSON-RPC message (checked without changing it). */
+export const isMessage = compileStrict<Message>(JsonRpcMessage)
+
+/** The request id an error can answer with: a message's own, when it names a method and has one. */
+export function echoId (body: unknown): RequestId | null {
+  if (body === null || typeof body !== 'object') return null
+  const { id, method } = body as { id?: unknown, method?: unknown }
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null
 }
+
+export function jsonRpcError (code: number, message: string, id: RequestId | null = null, data?: unknown) {
+  return { jsonrpc: '2.0' as const, error: { code, message, ...(data !== undefined ? { data } : {}) }, id }
+}
+
+/** A result answer, its result already JSON (made once, for the lists; or around an action's answer). */
+export const resultText = (id: RequestId, result: string): string => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}`
+
+/** An error answer as text. */
+export const errorText = (code: number, message: string, id: RequestId | null, data?: unknown): string => JSON.stringify(jsonRpcError(code, message, id, data))
 
 const NOT_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY'])
 
@@ -31,5 +74,8 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   if (NOT_JSON.has(error.code)) {
     return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
   }
-  return reply.code(statusCode).send(jsonRpcError(-32000, message))
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return reply.code(415).send(jsonRpcError(SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json'))
+  }
+  return reply.code(statusCode).send(jsonRpcError(SERVER_ERROR, message))
 }

@@ -7,13 +7,14 @@
  * - Origin, when sent (browsers send it; ChatGPT and Claude call server to server without it),
  *   must be one of ALLOWED_ORIGINS, or have one of the allowed hosts (the same site).
  * A refusal is 403 with a JSON-RPC error, with a message that says which setting lets a name in.
+ * Refusals count against the caller's allowance of refused calls: past it, 429 before the headers
+ * are looked at (plugins/external/rate-limit.ts).
  * (The MCP SDK and its Fastify helper have the same Host check, port-agnostic, written the same
- * way here: importing them would load the whole SDK at start, which the door otherwise loads on
- * its first call.)
+ * way here: importing them would load the whole SDK, which the door never needs.)
  */
 import { isIP } from 'node:net'
-import type { FastifyInstance, onRequestHookHandler } from 'fastify'
-import { clip, quoted } from '../../plugins/app/errors.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import { type Refusal, clip, quoted } from '../../plugins/app/errors.js'
 import { type Config, listOf } from '../../plugins/config.js'
 import { jsonRpcError } from './json-rpc.js'
 
@@ -42,33 +43,45 @@ function hostnameOf (url: string): string | undefined {
   }
 }
 
-function hostValidation (hosts: string[]): onRequestHookHandler {
-  return (request, reply, done) => {
-    // No Host at all (HTTP/1.0) reads as an empty one, which is no host name.
-    const host = request.headers.host ?? ''
-    const hostname = hostnameOf(`http://${host}`)
-    if (hostname !== undefined && hosts.includes(hostname)) return done()
-    const got = hostname === undefined ? `Invalid Host header: ${quoted(host)}` : `Invalid Host: ${clip(hostname, 80)}`
-    reply.code(403).send(jsonRpcError(-32000, `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`))
-  }
+/** The Host's refusal, or undefined when it names this service. */
+function hostProblem (hosts: string[], request: FastifyRequest): string | undefined {
+  // No Host at all (HTTP/1.0) reads as an empty one, which is no host name.
+  const host = request.headers.host ?? ''
+  const hostname = hostnameOf(`http://${host}`)
+  if (hostname !== undefined && hosts.includes(hostname)) return undefined
+  const got = hostname === undefined ? `Invalid Host header: ${quoted(host)}` : `Invalid Host: ${clip(hostname, 80)}`
+  return `${got}. This MCP server answers to ${hosts.join(', ')}: set PUBLIC_URL or add the name to ALLOWED_HOSTS.`
 }
 
-function originValidation (hosts: string[], origins: string[]): onRequestHookHandler {
-  return (request, reply, done) => {
-    const origin = request.headers.origin
-    if (origin === undefined) return done()
-    const hostname = hostnameOf(origin)
-    // With no host list, the same site is the host the request itself was sent to.
-    const sameSite = hosts.length > 0 ? hosts : [request.hostname.toLowerCase()]
-    if (origins.includes(origin.toLowerCase()) || (hostname !== undefined && sameSite.includes(hostname))) return done()
-    reply.code(403).send(jsonRpcError(-32000, `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`))
-  }
+/** The Origin's refusal, or undefined when there is none (server to server) or it may call. */
+function originProblem (hosts: string[], origins: string[], request: FastifyRequest): string | undefined {
+  const origin = request.headers.origin
+  if (origin === undefined) return undefined
+  const hostname = hostnameOf(origin)
+  // With no host list, the same site is the host the request itself was sent to.
+  const sameSite = hosts.length > 0 ? hosts : [request.hostname.toLowerCase()]
+  if (origins.includes(origin.toLowerCase()) || (hostname !== undefined && sameSite.includes(hostname))) return undefined
+  return `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`
+}
+
+const answer = (reply: FastifyReply, refusal: Refusal): void => {
+  reply.code(refusal.statusCode).headers(refusal.options.headers ?? {}).send(jsonRpcError(-32000, refusal.message))
 }
 
 export function dnsRebindingProtection (fastify: FastifyInstance): void {
-  const { config } = fastify
+  const { config, allowances: { refused } } = fastify
   const hosts = allowedHosts(config)
-  if (hosts.length > 0) fastify.addHook('onRequest', hostValidation(hosts))
-  else fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
-  fastify.addHook('onRequest', originValidation(hosts, listOf(config.ALLOWED_ORIGINS)))
+  const origins = listOf(config.ALLOWED_ORIGINS)
+  if (hosts.length === 0) fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
+  const guard: onRequestHookHandler = (request, reply, done) => {
+    const blocked = refused.blocked(request)
+    if (blocked !== undefined) return answer(reply, blocked)
+    const problem = (hosts.length > 0 ? hostProblem(hosts, request) : undefined) ?? originProblem(hosts, origins, request)
+    if (problem === undefined) return done()
+    refused.count(request).then(spent => {
+      if (spent !== undefined) return answer(reply, spent)
+      reply.code(403).send(jsonRpcError(-32000, problem))
+    }, done)
+  }
+  fastify.addHook('onRequest', guard)
 }

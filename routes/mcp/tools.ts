@@ -1,8 +1,9 @@
 /**
- * Actions as MCP tools and prompts: everything a tool says of itself comes from its route (name,
- * title, description, input and output schemas, annotations), so a new action folder is a new tool.
+ * Actions as MCP tools and prompts: everything a tool says of itself comes from its action (name,
+ * title, description, input and output schemas, annotations), so a new action folder is a new
+ * tool; and a tool call's arguments as the action takes its input.
  */
-import { type Prompt, ProtocolError, ProtocolErrorCode, type Tool } from '@modelcontextprotocol/server'
+import type { Prompt, Tool } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
 import { quoted } from '../../plugins/app/errors.js'
 import { type HostSettings, annotationsOf, toolHostFields } from './host-meta.js'
@@ -51,12 +52,40 @@ export function promptOf ({ name, title, description, arguments: choices }: Acti
   return { name, title, description, arguments: choices.map(choice => ({ name: choice.name, description: choice.description, required: false })) }
 }
 
-/** The prompt's arguments as its choices, each given value checked (-32602 names the argument). */
-export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(prompt.arguments.map(({ name, values, fallback }) => {
+/** The prompt's arguments as its choices, or the first value given that is not one of them, said in a sentence. */
+export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = {}): { choices: Record<string, string> } | { problem: string } {
+  const choices: Record<string, string> = {}
+  for (const { name, values, fallback } of prompt.arguments) {
     const given = args[name]?.trim().toLowerCase()
-    if (given === undefined || given === '') return [name, fallback]
-    if (!values.includes(given)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${name} must be one of ${values.join(', ')} (got ${quoted(args[name])}).`)
-    return [name, given]
-  }))
+    if (given !== undefined && given !== '' && !values.includes(given)) return { problem: `${name} must be one of ${values.join(', ')} (got ${quoted(args[name])}).` }
+    choices[name] = given === undefined || given === '' ? fallback : given
+  }
+  return { choices }
+}
+
+/** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
+export const VIEW_CALL_META = 'tictactoe/door'
+
+/** Tool arguments as a query string: numbers and booleans as text, as a GPT would send them. */
+export function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue
+    query[name] = Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  }
+  return query
+}
+
+/**
+ * Arguments the tool's input schema does not list (their count is bounded before: ./refusals.ts).
+ * Over HTTP an unknown query parameter is ignored, as the original service did; a tool call names
+ * its arguments from the schema it was given, so an unknown one is a mistake to correct, not to
+ * drop silently.
+ */
+export function unknownArguments (action: Action, args: Record<string, unknown>): string | undefined {
+  const listed = action.input.properties as Record<string, unknown>
+  const unknown = Object.keys(args).filter(name => !Object.hasOwn(listed, name))
+  if (unknown.length === 0) return undefined
+  const named = unknown.slice(0, 3).map(name => JSON.stringify(name.slice(0, 40))).join(', ')
+  return `${action.toolName} has no argument ${named}${unknown.length > 3 ? ' and others' : ''}: its arguments are ${Object.keys(listed).join(', ')}. Send only those.`
 }

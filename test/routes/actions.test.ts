@@ -5,10 +5,10 @@
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import type { TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Ajv } from 'ajv'
-import Fastify from 'fastify'
 import t from 'tap'
-import actionsPlugin, { type Action, actionOf, snakeCase } from '../../plugins/app/actions.js'
+import { type Action, actionOf, snakeCase } from '../../plugins/app/actions.js'
 import { buildApp } from '../helper.js'
 
 /** The call an action's schema proposes: the first example of each parameter. */
@@ -49,38 +49,38 @@ t.test('every action answers its own examples at both doors, within its schemas'
   }
 })
 
-t.test('an action says what its route lacks, at start', async t => {
+t.test('an action says what its definition lacks, at start', async t => {
   const complete = {
     operationId: 'rollDie',
     summary: 'Roll a die',
     description: 'Rolls a die.',
     'x-openai-isConsequential': false,
-    querystring: { type: 'object', properties: {} },
-    response: { 200: { type: 'object', properties: {} } }
+    querystring: Type.Object({}),
+    response: { 200: Type.Object({}) }
   }
-  const route = (schema: Record<string, unknown>) => ({ method: 'GET', url: '/roll_die', schema, config: { action: true }, handler: async () => ({}) }) as any
-  t.match(actionOf(route(complete)), { toolName: 'roll_die', inputIn: 'query', consequential: false, prompts: [] })
-  t.match(actionOf({ ...route({ ...complete, querystring: undefined, body: complete.querystring }), method: ['POST'] }), { method: 'POST', inputIn: 'body' })
+  const definition = (schema: Record<string, unknown>) => ({ method: 'GET', url: '/roll_die', schema, handler: () => ({}) }) as any
+  t.match(actionOf(definition(complete)), { toolName: 'roll_die', inputIn: 'query', consequential: false, prompts: [] })
+  t.match(actionOf({ ...definition({ ...complete, querystring: undefined, body: complete.querystring }), method: 'POST' }), { method: 'POST', inputIn: 'body' })
   for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential']) {
-    t.throws(() => actionOf(route({ ...complete, [field]: undefined })), { message: `The action GET /roll_die needs schema.${field}.` })
+    t.throws(() => actionOf(definition({ ...complete, [field]: undefined })), { message: `The action GET /roll_die needs schema.${field}.` })
   }
-  t.throws(() => actionOf(route({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' })
-  t.throws(() => actionOf(route({ ...complete, querystring: { type: 'object' } })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' }, 'the GPT editor and the tool need the names')
-  t.throws(() => actionOf(route({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
-  t.throws(() => actionOf(route({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
-  t.throws(() => actionOf({ ...route(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })
-  t.match(actionOf(route(complete)).status, { invoking: 'Calling roll_die…', invoked: 'roll_die answered' }, 'status lines by default')
+  t.throws(() => actionOf(definition({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' })
+  t.throws(() => actionOf(definition({ ...complete, querystring: { type: 'object' } })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' }, 'the GPT editor and the tool need the names')
+  t.throws(() => actionOf(definition({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
+  t.throws(() => actionOf(definition({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
+  t.throws(() => actionOf({ ...definition(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })
+  t.match(actionOf(definition(complete)).status, { invoking: 'Calling roll_die…', invoked: 'roll_die answered' }, 'status lines by default')
   const long = 'Rolling the die with every one of its sides in turn, slowly and with care…'
-  t.throws(() => actionOf({ ...route(complete), config: { action: { status: { invoking: long, invoked: 'Rolled' } } } }),
+  t.throws(() => actionOf({ ...definition(complete), status: { invoking: long, invoked: 'Rolled' } }),
     { message: `The action GET /roll_die has a status line (invoking) of ${long.length} characters: chat hosts show at most 64.` })
 
-  const fastify = Fastify()
-  await fastify.register(actionsPlugin)
-  fastify.get('/roll_die', { schema: complete, config: { action: true } }, async () => ({}))
-  t.throws(() => fastify.get('/roll_again', { schema: complete, config: { action: { tool: 'other' } } }, async () => ({})),
+  const app = await buildApp(t)
+  app.action(definition(complete))
+  t.throws(() => app.action({ ...definition(complete), url: '/roll_again', tool: 'other' }),
     { message: 'The action GET /roll_again has the same name as GET /roll_die: give it another operationId.' })
-  t.same(fastify.actions.map(action => action.url), ['/roll_die'], 'the HEAD route Fastify adds is not another action')
-  await fastify.close()
+  await app.ready()
+  t.same(app.actions.map(action => action.url), ['/human_move', '/roll_die'], 'one action each, though Fastify adds a HEAD route beside each GET')
+  t.ok(app.hasRoute({ method: 'HEAD', url: '/roll_die' }))
 })
 
 t.test('tool names from operationIds', async t => {

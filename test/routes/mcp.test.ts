@@ -1,6 +1,7 @@
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { request } from 'node:http'
 import { connect as connectSocket } from 'node:net'
+import { Type } from '@sinclair/typebox'
 import t, { type Test } from 'tap'
 import { buildApp } from '../helper.js'
 
@@ -201,17 +202,19 @@ eachRevision('arguments of any JSON type reach the route as a GPT would send the
 
 eachRevision('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async (t, revision) => {
   const app = await buildApp(t)
-  app.post('/echo', {
+  app.action({
+    method: 'POST',
+    url: '/echo',
     schema: {
       operationId: 'echoWord',
       summary: 'Echo a word',
       description: 'Answers the word it is given.',
       'x-openai-isConsequential': true,
-      body: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
-      response: { 200: { type: 'object', properties: { word: { type: 'string' } } } }
+      body: Type.Object({ word: Type.String() }),
+      response: { 200: Type.Object({ word: Type.String() }) }
     },
-    config: { action: true }
-  }, async request => ({ word: (request.body as { word: string }).word }))
+    handler: input => ({ word: input.word })
+  })
   const client = await clientOf(t, await app.listen({ host: '127.0.0.1', port: 0 }), revision)
   const tool = (await client.listTools()).tools.find(one => one.name === 'echo_word')
   t.same(tool?.annotations, { title: 'Echo a word', readOnlyHint: false, destructiveHint: true, openWorldHint: false }, 'a consequential action is not read-only')

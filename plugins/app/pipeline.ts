@@ -1,0 +1,107 @@
+/**
+ * One action call, in order, for both doors: the HTTP route (a GPT's call, plugins/app/actions.ts)
+ * and the MCP tool call (routes/mcp), which runs it in-process on the /mcp request itself.
+ *
+ * 1. Who calls: the address behind the proxies, and the host's player id where it can be believed
+ *    (plugins/caller.ts).
+ * 2. Credentials: the API key or a sign-in (plugins/app/auth.ts); a signed-in subject is then the
+ *    player. The MCP door asks its own request for them, before anything is read from its body.
+ * 3. The allowance: the player's calls a minute, and for player ids that cannot be believed their
+ *    address's ceiling (plugins/external/rate-limit.ts).
+ * 4. The input: read as a chat model writes it, then checked against the action's schema (compiled
+ *    once, as Fastify compiles a route's).
+ * 5. The action: its handler, from the checked input to the answer or a refusal.
+ * 6. The counters: a tool call's duration, as an HTTP call's (fastify-metrics counts those).
+ * 7. The log line: a tool call's own, naming the /mcp request that made it (an HTTP call's line
+ *    is its request's).
+ *
+ * Every outcome is a status and a body, written once as JSON: the HTTP door sends them as they are,
+ * the MCP door makes a tool result of them.
+ */
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { callLogger } from '../logging.js'
+import type { Action, Door } from './actions.js'
+import { PARAMETERS_HINT, Refusal, errorBody, validationMessage } from './errors.js'
+
+/** An action call's outcome: its status, its body as JSON text, and what a door needs besides. */
+export interface ActionOutcome {
+  statusCode: number
+  /** The answer (200) or the error's body `{ statusCode, error, code?, message }`, as JSON. */
+  json: string
+  /** The answer (200). */
+  answer?: unknown
+  /** The refusal's message, without the HTTP door's pointer to the parameters. */
+  message?: string
+  /** Whether the message ends with the door's pointer to the parameters. */
+  hint?: boolean
+  headers?: Record<string, string | number>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Runs an action call through every step, as `door` received it on `request`. */
+    runAction: (action: Action, request: FastifyRequest, input: unknown, door: Door) => Promise<ActionOutcome>
+  }
+}
+
+function refused (refusal: Refusal, log: FastifyBaseLogger): ActionOutcome {
+  const { statusCode, message, code, options } = refusal
+  if (statusCode < 500) log.info({ code, message }, code === 'invalid_parameter' ? 'invalid request' : 'request refused')
+  const shown = options.hint === true ? `${message} ${PARAMETERS_HINT}` : message
+  return { statusCode, json: JSON.stringify(errorBody(statusCode, shown, code)), message, ...(options.hint === true ? { hint: true } : {}), ...(options.headers !== undefined ? { headers: options.headers } : {}) }
+}
+
+export default fp(async fastify => {
+  const { callerOf, credentials, allowances, gameMetrics } = fastify
+
+  async function steps (action: Action, request: FastifyRequest, input: Record<string, unknown>, door: Door, log: FastifyBaseLogger): Promise<ActionOutcome> {
+    // 1. Who calls (credentials may make it a signed-in subject).
+    // 2. Credentials.
+    if (door === 'http') {
+      const refusal = await credentials.check(request)
+      if (refusal !== undefined) return refused(refusal, log)
+      // Signed in, the request's log names the subject.
+      log = request.log
+    }
+    const caller = callerOf(request)
+    // 3. The allowance.
+    const limited = await allowances.play(action, request, caller)
+    if (limited !== undefined) return refused(limited, log)
+    // 4. The input.
+    const problem = action.normalize?.(input) ?? null
+    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), log)
+    if (!action.validate(input)) {
+      const context = action.inputIn === 'query' ? 'querystring' : 'body'
+      return refused(new Refusal(400, validationMessage((action.validate.errors ?? [])[0], context, input), 'invalid_parameter', { hint: true }), log)
+    }
+    // 5. The action.
+    const answer = await action.handler(input, { door, caller, log })
+    if (answer instanceof Refusal) return refused(answer, log)
+    return { statusCode: 200, json: action.serialize(answer), answer }
+  }
+
+  fastify.decorate('runAction', async (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> => {
+    // An HTTP call is its request: Fastify logs its line and times it. A tool call has its own.
+    const own = door !== 'http'
+    const started = own ? performance.now() : 0
+    const id = own ? randomUUID() : request.id
+    const log = own ? callLogger(request, id) : request.log
+    let outcome: ActionOutcome
+    try {
+      outcome = await steps(action, request, input as Record<string, unknown>, door, log)
+    } catch (error) {
+      log.error({ err: error }, 'request failed')
+      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), log)
+    }
+    if (own) {
+      // 6. The counters, and 7. the log line, as the HTTP route's would be.
+      const ms = performance.now() - started
+      gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
+      log[outcome.statusCode === 503 ? 'warn' : 'info']({ method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }, 'request')
+    }
+    return outcome
+  })
+}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'auth', 'rate-limit', 'metrics'] })

@@ -1,0 +1,83 @@
+/**
+ * What the door answers that is the same for every caller: the server's description, and the
+ * actions as tools, prompts and views, made once when the app is ready and written once as JSON
+ * for each revision. The results are typed by the SDK's own types (`import type`: the SDK itself
+ * never loads), so the door cannot drift from the spec's shapes.
+ */
+import type {
+  CacheHint, DiscoverResult, InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+  ReadResourceResult, ResultMetaObject, ServerCapabilities
+} from '@modelcontextprotocol/server'
+import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
+import type { Config } from '../../plugins/config.js'
+import { packageInfo } from '../../plugins/package-info.js'
+import { hostSettingsOf, viewMeta } from './host-meta.js'
+import { MODERN_VERSIONS, SERVER_INFO_KEY } from './revisions.js'
+import { VIEW_MIME_TYPE, promptOf, toolOf } from './tools.js'
+
+export const SERVER_INFO = { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' }
+const CAPABILITIES: ServerCapabilities = { tools: {}, prompts: {}, resources: {} }
+const INSTRUCTIONS = `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
+
+/** What a 2026-07-28 result adds to a 2025 one: it is complete, names the server, and may say how long it keeps. */
+export type Modern<T> = T & CacheHint & { resultType: 'complete', _meta: ResultMetaObject }
+
+/**
+ * How long a 2026-07-28 client may keep what the lists and the view say: they change only with a
+ * new deployment. The lists are the same for every caller (public); what the view's resource says
+ * may depend on the host that asks, so only that caller may keep it (private).
+ */
+const CACHE_MS = 5 * 60_000
+const PUBLIC: CacheHint = { ttlMs: CACHE_MS, cacheScope: 'public' }
+const PRIVATE: CacheHint = { ttlMs: CACHE_MS, cacheScope: 'private' }
+
+export function modern<T extends object> (result: T, cache: CacheHint = {}): Modern<T> {
+  return { ...result, resultType: 'complete', ...cache, _meta: { [SERVER_INFO_KEY]: SERVER_INFO } }
+}
+
+/** A result written for each revision: the 2025 one, and the 2026-07-28 one with its additions. */
+export interface Written { legacy: string, modern: string }
+const written = <T extends object>(result: T, cache?: CacheHint): Written => ({ legacy: JSON.stringify(result), modern: JSON.stringify(modern(result, cache)) })
+
+export interface Catalog {
+  /** The actions by tool name. */
+  tools: ReadonlyMap<string, Action>
+  prompts: ReadonlyMap<string, ActionPrompt>
+  /** Every list, and `ping`'s empty result, by method. */
+  lists: Readonly<Record<'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list', Written>>
+  discover: string
+  /** Each view's `resources/read` result, by URI. */
+  views: ReadonlyMap<string, Written>
+  initialize: (version: string) => string
+}
+
+export function catalogOf (actions: readonly Action[], config: Config, pages: ReadonlyMap<string, string>): Catalog {
+  const settings = hostSettingsOf(config)
+  const prompts = actions.flatMap(action => action.prompts)
+  const views = actions.flatMap(action => action.view ?? []).map(view => ({ view, meta: viewMeta(view, settings) }))
+  const tools: ListToolsResult = { tools: actions.map(action => toolOf(action, settings)) }
+  const promptList: ListPromptsResult = { prompts: prompts.map(promptOf) }
+  const resources: ListResourcesResult = {
+    resources: views.map(({ view, meta }) => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: meta }))
+  }
+  // The resources are the views, each at a fixed address: no templates (listed empty, as the
+  // resources capability asks).
+  const templates: ListResourceTemplatesResult = { resourceTemplates: [] }
+  const discover: DiscoverResult = { supportedVersions: [...MODERN_VERSIONS], capabilities: CAPABILITIES, instructions: INSTRUCTIONS }
+  return {
+    tools: new Map(actions.map(action => [action.toolName, action])),
+    prompts: new Map(prompts.map(prompt => [prompt.name, prompt])),
+    lists: {
+      'tools/list': written(tools, PUBLIC),
+      'prompts/list': written(promptList, PUBLIC),
+      'resources/list': written(resources, PRIVATE),
+      'resources/templates/list': written(templates, PUBLIC)
+    },
+    discover: JSON.stringify(modern(discover, PUBLIC)),
+    views: new Map(views.map(({ view, meta }) => {
+      const read: ReadResourceResult = { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: meta }] }
+      return [view.uri, written(read, PRIVATE)]
+    })),
+    initialize: version => JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS } satisfies InitializeResult)
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The methods the door answers, in each revision. The lists and the view are written once
+ * (./catalog.ts); a tool call runs its action's pipeline in-process on the /mcp request itself
+ * (plugins/app/pipeline.ts): the same steps, messages and counts as the action's HTTP route, with
+ * no second request.
+ *
+ * Errors a method finds in what it was asked (an unknown tool, prompt or resource) are JSON-RPC
+ * errors in the answer, with HTTP 200; a tool the action refuses (a taken cell, too many calls) is a
+ * tool result with `isError`, its message the HTTP route's, so the model can correct its call.
+ */
+import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Catalog } from './catalog.js'
+import { modern } from './catalog.js'
+import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
+import { negotiated } from './revisions.js'
+import { VIEW_CALL_META, choicesOf, queryOf, unknownArguments } from './tools.js'
+
+/** An answer to a message: its HTTP status and its JSON text (none for 202). */
+export interface Answer { status: number, json?: string }
+
+/** What a method sees of the call: the request, the message, and the revision it came in. */
+export interface MethodCall {
+  request: FastifyRequest
+  id: RequestId
+  params: Record<string, any>
+  modern: boolean
+}
+
+const ok = (call: MethodCall, result: string): Answer => ({ status: 200, json: resultText(call.id, result) })
+const error = (call: MethodCall, code: number, message: string, data?: unknown): Answer => ({ status: 200, json: errorText(code, message, call.id, data) })
+
+/** Where a refused tool call's message points, as the HTTP route's points to its document. */
+const TOOL_HINT = "See the tool's input schema."
+
+/** What a 2026-07-28 result adds, as JSON members (the same for every call). */
+const MODERN_MEMBERS = JSON.stringify(modern({})).slice(1, -1)
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
+  async function callTool (call: MethodCall): Promise<Answer> {
+    const { params } = call
+    const { tools } = catalog()
+    const action = tools.get(params.name)
+    if (action === undefined) return error(call, INVALID_PARAMS, `There is no tool "${String(params.name)}"; the tools are ${[...tools.keys()].join(', ')}.`)
+    const args = (params.arguments ?? {}) as Record<string, unknown>
+    const toolError = (text: string): Answer => {
+      const result: CallToolResult = { content: [{ type: 'text', text }], isError: true }
+      return ok(call, JSON.stringify(call.modern ? modern(result) : result))
+    }
+    const unknown = unknownArguments(action, args)
+    if (unknown !== undefined) return toolError(unknown)
+    // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
+    const door = params._meta?.[VIEW_CALL_META] === 'view' ? 'view' : 'mcp'
+    const outcome = await fastify.runAction(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
+    if (outcome.statusCode !== 200) return toolError(outcome.hint === true ? `${outcome.message as string} ${TOOL_HINT}` : outcome.message as string)
+    // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
+    const content: CallToolResult['content'] = [{ type: 'text', text: action.text(outcome.answer) }]
+    return ok(call, `{"content":${JSON.stringify(content)},"structuredContent":${outcome.json}${call.modern ? `,${MODERN_MEMBERS}` : ''}}`)
+  }
+
+  function getPrompt (call: MethodCall): Answer {
+    const { params } = call
+    const { prompts } = catalog()
+    const prompt = prompts.get(params.name)
+    if (prompt === undefined) return error(call, INVALID_PARAMS, `There is no prompt "${String(params.name)}"; the prompts are ${[...prompts.keys()].join(', ')}.`)
+    const chosen = choicesOf(prompt, params.arguments)
+    if ('problem' in chosen) return error(call, INVALID_PARAMS, chosen.problem)
+    const result: GetPromptResult = { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text(chosen.choices) } }] }
+    return ok(call, JSON.stringify(call.modern ? modern(result) : result))
+  }
+
+  function readResource (call: MethodCall): Answer {
+    const uri = call.params.uri as string
+    const view = catalog().views.get(uri)
+    if (view === undefined) return error(call, INVALID_PARAMS, `Resource not found: ${uri}`, { uri })
+    return ok(call, call.modern ? view.modern : view.legacy)
+  }
+
+  const list = (method: keyof Catalog['lists']) => (call: MethodCall): Answer => ok(call, catalog().lists[method][call.modern ? 'modern' : 'legacy'])
+
+  const shared = {
+    'tools/call': callTool,
+    'tools/list': list('tools/list'),
+    'prompts/list': list('prompts/list'),
+    'prompts/get': getPrompt,
+    'resources/list': list('resources/list'),
+    'resources/templates/list': list('resources/templates/list'),
+    'resources/read': readResource
+  }
+  /** 2025: the handshake, and ping. */
+  const legacy: Record<string, (call: MethodCall) => Answer | Promise<Answer>> = {
+    ...shared,
+    initialize: call => {
+      const { protocolVersion, capabilities, clientInfo } = call.params
+      if (typeof protocolVersion !== 'string' || !isObject(capabilities) || !isObject(clientInfo)) {
+        return error(call, INVALID_PARAMS, 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP clients send them.')
+      }
+      return ok(call, catalog().initialize(negotiated(protocolVersion)))
+    },
+    ping: call => ok(call, '{}')
+  }
+  /** 2026-07-28: no handshake (initialize, ping and logging/setLevel left the protocol); server/discover instead. */
+  const current: Record<string, (call: MethodCall) => Answer | Promise<Answer>> = {
+    ...shared,
+    'server/discover': call => ok(call, catalog().discover)
+  }
+
+  /** Answers a request in its revision; a method the revision does not have is -32601 (with 404 in 2026-07-28). */
+  return async (message: Message, call: MethodCall): Promise<Answer> => {
+    const method = message.method as string
+    const table = call.modern ? current : legacy
+    const answer = Object.hasOwn(table, method) ? table[method] : undefined
+    if (answer === undefined) return { status: call.modern ? 404 : 200, json: errorText(METHOD_NOT_FOUND, 'Method not found', call.id) }
+    return await answer(call)
+  }
+}

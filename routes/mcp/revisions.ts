@@ -1,0 +1,186 @@
+/**
+ * The two revisions of MCP the door serves on one endpoint, told apart by what a message carries,
+ * as the spec and the SDK's own entry (`classifyInboundRequest`, `validateStandardRequestHeaders`
+ * in @modelcontextprotocol/server) tell them apart:
+ * - 2026-07-28: stateless, every request carries a `_meta` envelope naming the revision, the
+ *   client and its capabilities (the "claim"), and the headers `MCP-Protocol-Version`,
+ *   `Mcp-Method` and, for calls by name, `Mcp-Name`, which must agree with the body (-32020);
+ * - 2025 (2025-03-26 to 2025-11-25): an `initialize` handshake, then requests with no envelope;
+ *   the door keeps no session, so any replica answers any of them.
+ * The body decides the revision and the headers are checked against it: a proxy that strips a
+ * header cannot change the revision a message is answered in.
+ */
+import { type Static, Type } from '@sinclair/typebox'
+import { compileStrict } from '../../lib/strict-validator.js'
+import { HEADER_MISMATCH, INVALID_PARAMS, type Message, SERVER_ERROR, UNSUPPORTED_VERSION } from './json-rpc.js'
+
+/** The revisions of the stateless era this door serves (the SDK's SUPPORTED_MODERN_PROTOCOL_VERSIONS). */
+export const MODERN_VERSIONS = ['2026-07-28'] as const
+/** The 2025 revisions an `initialize` may agree on, newest first: Streamable HTTP came with 2025-03-26. */
+export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const
+
+/** Revision names are dates: every one from 2026-07-28 on belongs to the stateless era. */
+export const isModern = (version: string): boolean => version >= MODERN_VERSIONS[0]
+
+// The envelope's keys (PROTOCOL_VERSION_META_KEY and its siblings in the SDK).
+export const PROTOCOL_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion'
+export const CLIENT_INFO_KEY = 'io.modelcontextprotocol/clientInfo'
+export const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities'
+export const LOG_LEVEL_KEY = 'io.modelcontextprotocol/logLevel'
+export const SERVER_INFO_KEY = 'io.modelcontextprotocol/serverInfo'
+
+const REQUIRED_KEYS = [PROTOCOL_VERSION_KEY, CLIENT_CAPABILITIES_KEY] as const
+
+/** The 2026-07-28 request envelope (RequestMetaEnvelope in the SDK), other keys allowed. */
+const Envelope = Type.Object({
+  progressToken: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+  [PROTOCOL_VERSION_KEY]: Type.String(),
+  [CLIENT_INFO_KEY]: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
+  [CLIENT_CAPABILITIES_KEY]: Type.Object({}),
+  [LOG_LEVEL_KEY]: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] }))
+})
+const checkEnvelope = compileStrict<Static<typeof Envelope>>(Envelope)
+
+/** A refusal of the message before any method runs: its HTTP status and JSON-RPC error. */
+export interface Rejection { status: number, code: number, message: string, data?: unknown }
+
+export type Route =
+  | { era: 'legacy', kind: 'request' | 'notification' | 'response' }
+  | { era: 'modern', kind: 'request' | 'notification', revision: string }
+  | { era: 'rejected', rejection: Rejection }
+
+/** The headers the revisions read, as strings without surrounding whitespace (RFC 9110's OWS). */
+export interface McpHeaders { version?: string, method?: string, name?: string }
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
+const kindOf = (value: unknown): string => value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+
+const mismatch = (header: string, body: string): Route => ({
+  era: 'rejected',
+  rejection: { status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } }
+})
+
+/** The envelope's first problem, as the SDK names them (a key, and what is wrong with it), or undefined. */
+function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: string } | undefined {
+  const missing = REQUIRED_KEYS.find(key => !(key in meta))
+  if (missing !== undefined) return { key: missing, problem: 'missing' }
+  if (checkEnvelope(meta)) return undefined
+  const error = (checkEnvelope.errors ?? [])[0]
+  const path = error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const key = error.keyword === 'required' ? [...path, String(error.params.missingProperty)].filter(part => part !== '').join('.') : path.join('.')
+  const value = path.reduce<unknown>((node, part) => isObject(node) ? node[part] : undefined, meta)
+  const problem = error.keyword === 'required'
+    ? 'missing'
+    : error.keyword === 'type'
+      ? `expected ${String(error.params.type)}, got ${kindOf(value)}`
+      : error.keyword === 'enum' ? `expected one of ${(error.params.allowedValues as string[]).join(', ')}` : String(error.message)
+  return { key: key === '' ? '_meta' : key, problem }
+}
+
+/** Whether a request's params carry an envelope that is valid and names a 2026-07-28 revision. */
+function validModernClaim (params: unknown): boolean {
+  const meta = metaOf(params)
+  const version = meta?.[PROTOCOL_VERSION_KEY]
+  return meta !== undefined && typeof version === 'string' && isModern(version) && envelopeIssue(meta) === undefined
+}
+
+/** Which revision a message is answered in, or why it is refused before any method runs. */
+export function routeOf (message: Message, headers: McpHeaders): Route {
+  const { method, params } = message
+  if (method === undefined) return { era: 'legacy', kind: 'response' }
+  const request = message.id !== undefined
+  const headerModern = headers.version !== undefined && isModern(headers.version)
+  if (request && method === 'initialize' && !validModernClaim(params)) {
+    if (headerModern) return mismatch(headers.version as string, 'an initialize request (legacy handshake) was sent with a modern MCP-Protocol-Version header')
+    return { era: 'legacy', kind: 'request' }
+  }
+  const meta = metaOf(params)
+  if (meta !== undefined && PROTOCOL_VERSION_KEY in meta) {
+    const claimed = meta[PROTOCOL_VERSION_KEY]
+    const issue = request ? envelopeIssue(meta) : typeof claimed === 'string' ? undefined : { key: PROTOCOL_VERSION_KEY, problem: `expected string, got ${kindOf(claimed)}` }
+    if (issue !== undefined) {
+      return { era: 'rejected', rejection: { status: 400, code: INVALID_PARAMS, message: `Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`, data: { envelope: issue } } }
+    }
+    const revision = claimed as string
+    const kind = request ? 'request' : 'notification'
+    if (headers.version !== undefined && headers.version !== revision) {
+      return mismatch(headers.version, `the ${request ? 'body envelope' : 'notification envelope'} names protocol version ${revision} but the MCP-Protocol-Version header names ${headers.version}`)
+    }
+    if (headers.method !== undefined && headers.method !== method && (request || isModern(revision))) {
+      return mismatch(headers.method, `the ${request ? 'body' : 'notification body'} names method ${method} but the Mcp-Method header names ${headers.method}`)
+    }
+    // A claim makes it a 2026-07-28 message, even one naming another revision: that is refused as unsupported.
+    return { era: 'modern', kind, revision }
+  }
+  if (headerModern) {
+    if (!request) {
+      if (headers.method !== undefined && headers.method !== method) return mismatch(headers.method, `the notification body names method ${method} but the Mcp-Method header names ${headers.method}`)
+      return { era: 'modern', kind: 'notification', revision: headers.version as string }
+    }
+    const missingFromEnvelope = REQUIRED_KEYS.filter(key => meta !== undefined && !(key in meta))
+    const missing = meta === undefined ? ['_meta'] : missingFromEnvelope.length > 0 ? missingFromEnvelope : [PROTOCOL_VERSION_KEY]
+    return {
+      era: 'rejected',
+      rejection: {
+        status: 400,
+        code: INVALID_PARAMS,
+        message: `Invalid params: the MCP-Protocol-Version header names protocol revision ${headers.version as string}, but the request is missing the required per-request envelope key(s): ${missing.join(', ')}`,
+        data: { envelope: { missing } }
+      }
+    }
+  }
+  return { era: 'legacy', kind: request ? 'request' : 'notification' }
+}
+
+/** A revision of the stateless era this door does not serve: the error names the ones it does. */
+export function unsupportedModern (revision: string): Rejection | undefined {
+  if ((MODERN_VERSIONS as readonly string[]).includes(revision)) return undefined
+  return { status: 400, code: UNSUPPORTED_VERSION, message: `Unsupported protocol version: ${revision}`, data: { supported: [...MODERN_VERSIONS], requested: revision } }
+}
+
+/** The `MCP-Protocol-Version` header of a 2025 request (after the handshake) must name a revision served. */
+export function unsupportedLegacyHeader (version: string | undefined): Rejection | undefined {
+  if (version === undefined || (LEGACY_VERSIONS as readonly string[]).includes(version)) return undefined
+  return { status: 400, code: SERVER_ERROR, message: `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})` }
+}
+
+/** The revision an `initialize` agrees on: the client's when served, else the newest (the client then decides). */
+export const negotiated = (requested: unknown): string =>
+  typeof requested === 'string' && (LEGACY_VERSIONS as readonly string[]).includes(requested) ? requested : LEGACY_VERSIONS[0]
+
+// The body field `Mcp-Name` mirrors, for the methods that name what they call (SEP-2243).
+const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
+const SENTINEL_PREFIX = '=?base64?'
+const SENTINEL_SUFFIX = '?='
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** A header value as sent, or the text its base64 sentinel (`=?base64?...?=`) carries; undefined when that is not valid. */
+function decodedName (value: string): string | undefined {
+  if (!(value.startsWith(SENTINEL_PREFIX) && value.endsWith(SENTINEL_SUFFIX))) return value
+  const encoded = value.slice(SENTINEL_PREFIX.length, value.length - SENTINEL_SUFFIX.length)
+  if (!CANONICAL_BASE64.test(encoded)) return undefined
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encoded, 'base64'))
+  } catch {
+    return undefined
+  }
+}
+
+/** The standard headers a 2026-07-28 request must carry and agree with (notifications are exempt). */
+export function headerProblem (message: Message, revision: string, headers: McpHeaders): Route | undefined {
+  const method = message.method as string
+  if (headers.version === undefined) return mismatch('(missing)', `the body envelope names protocol version ${revision} but the required MCP-Protocol-Version header is absent`)
+  if (headers.method === undefined) return mismatch('(missing)', `the body names method ${method} but the required Mcp-Method header is absent`)
+  const field = Object.hasOwn(NAME_SOURCE, method) ? NAME_SOURCE[method] : undefined
+  if (field === undefined) return undefined
+  const value = message.params?.[field]
+  const bodyValue = typeof value === 'string' ? value : undefined
+  if (headers.name === undefined) {
+    return bodyValue === undefined ? undefined : mismatch('(missing)', `the body carries params.${field}="${bodyValue}" but the required Mcp-Name header is absent`)
+  }
+  const name = decodedName(headers.name)
+  if (name === undefined) return mismatch(headers.name, 'the Mcp-Name header carries an invalid Base64 sentinel value')
+  if (bodyValue !== undefined && name !== bodyValue) return mismatch(headers.name, `the body carries params.${field}="${bodyValue}" but the Mcp-Name header names "${name}"`)
+  return undefined
+}

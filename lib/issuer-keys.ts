@@ -30,9 +30,17 @@ export interface IssuerKeysOptions {
 /** The keys cannot be had: never fetched, or last fetched longer ago than they may be used. */
 export class KeysUnavailable extends Error {}
 
+/** Why a fetch failed, in a few words: the network's error code (ECONNREFUSED), or what it says. */
+export function whyFetchFailed (error: Error, url: URL, timeoutMs: number): string {
+  if (error.name === 'TimeoutError') return `${url.href} did not answer within ${timeoutMs} ms`
+  const cause = error.cause as { code?: string, message?: string } | undefined
+  return `${url.href} cannot be reached (${cause?.code ?? cause?.message ?? error.message})`
+}
+
 /** What the issuer answered, as a key set jose can verify with, or why it is not one. */
 async function fetchKeySet (url: URL, timeoutMs: number): Promise<JWTVerifyGetKey> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } })
+    .catch((error: Error) => { throw new Error(whyFetchFailed(error, url, timeoutMs)) })
   if (!response.ok) throw new Error(`${url.href} answered HTTP ${response.status}`)
   let body: unknown
   try {
@@ -88,10 +96,7 @@ export class IssuerKeys {
       if (this.#failing) report(undefined)
       this.#failing = false
     }, (error: Error) => {
-      const reason = error.name === 'TimeoutError'
-        ? `${url.href} did not answer within ${timeoutMs} ms`
-        : error instanceof TypeError ? `${url.href} cannot be reached (${(error.cause as { code?: string } | undefined)?.code ?? error.message})` : error.message
-      if (!this.#failing) report(reason)
+      if (!this.#failing) report(error.message)
       this.#failing = true
     }).finally(() => { this.#fetching = undefined })
     await this.#fetching

@@ -66,6 +66,11 @@ export interface Caller {
   playKey: string
   /** The counter of the caller's other calls (pages, the MCP door's own messages): ids never multiply it. */
   openKey: string
+  /**
+   * The counter of the caller's refused calls (bad credentials, a refused Origin): an id is believed
+   * here only from TRUSTED_NETWORKS, since a key that was refused proves nothing.
+   */
+  refusedKey: string
   /** The host's player id as sent, when one was (believed or not). */
   hostId?: string
 }
@@ -132,16 +137,17 @@ export default fp(async fastify => {
     let caller: Caller
     if (request.subject !== null) {
       const subject = keyId(request.subject)
-      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${subject}`, openKey: `sub:${subject}` }
+      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${subject}`, openKey: `sub:${subject}`, refusedKey: `ip:${address}` }
     } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
       // With the API key, the key proves the call comes from the GPT it was given to.
-      caller = { kind: 'player', address, hostId, playKey: `user:${keyId(hostId)}`, openKey: `user:${keyId(hostId)}` }
+      const id = `user:${keyId(hostId)}`
+      caller = { kind: 'player', address, hostId, playKey: id, openKey: id, refusedKey: fromTrustedNetwork(request) ? id : `ip:${address}` }
     } else if (hostId !== undefined) {
-      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${keyId(hostId)}`, openKey: `ip:${address}` }
+      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${keyId(hostId)}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
     } else if (fromTrustedNetwork(request)) {
-      caller = { kind: 'shared', address, playKey: `shared:${address}`, openKey: `shared:${address}` }
+      caller = { kind: 'shared', address, playKey: `shared:${address}`, openKey: `shared:${address}`, refusedKey: `shared:${address}` }
     } else {
-      caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}` }
+      caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
     }
     // Kept once the request's body is read: the door's messages name their player in it.
     if (!atDoor || request.body !== undefined) request.caller = caller

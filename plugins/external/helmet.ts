@@ -24,12 +24,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
-import { DOCS_PREFIX } from './swagger.js'
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route answers HTML: it gets the security headers meant for documents too. */
-    html?: boolean
+  interface FastifyInstance {
+    /** The hook of a route that answers HTML: it adds the security headers meant for documents. */
+    documentHeaders: onRequestHookHandler
   }
 }
 
@@ -79,11 +78,6 @@ const addHeaders = (headers: Record<string, string>): onRequestHookHandler => (_
 export default fp(async fastify => {
   // For every answer, not-found ones included (a route-level hook would miss those).
   fastify.addHook('onRequest', addHeaders(API_HEADERS))
-  const forDocuments = addHeaders(securityHeaders(DOCUMENT_OPTIONS))
-  // Swagger UI's routes come from its plugin, which takes no route config: they are known by prefix.
-  const isDocs = (url: string): boolean => url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)
-  fastify.addHook('onRoute', route => {
-    if (route.config?.html !== true && !isDocs(route.url)) return
-    route.onRequest = [...[route.onRequest ?? []].flat(), forDocuments]
-  })
+  // Added by the routes that answer HTML (the pages, Swagger UI's), each naming it.
+  fastify.decorate('documentHeaders', addHeaders(securityHeaders(DOCUMENT_OPTIONS)))
 }, { name: 'helmet', fastify: '5.x' })

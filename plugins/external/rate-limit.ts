@@ -24,6 +24,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { FifoMap } from 'toad-cache'
 import type { Action } from '../app/actions.js'
 import { Refusal, httpError } from '../app/errors.js'
 import type { Caller } from '../caller.js'
@@ -150,30 +151,25 @@ export default fp(async fastify => {
     }, done)
   }
 
-  // Refused calls. Once a caller's are spent, this replica remembers it until the minute ends, so
-  // checking a caller that is let in asks no store; the count itself is shared like any other.
-  const refusedLimit = limiter({ max: allowance(1), key: request => `refused:${callerOf(request).openKey}` })
-  const spent = new Map<string, { until: number, max: number }>()
-  const refusedKey = (request: FastifyRequest): string => callerOf(request).openKey
+  // Refused calls. Once a caller's are spent, this replica remembers it until the minute ends (in
+  // a map of at most STORE_SIZE callers, the oldest dropped first), so checking a caller that is let
+  // in asks no store; the count itself is shared like any other.
+  const refusedLimit = limiter({ max: allowance(1), key: request => `refused:${callerOf(request).refusedKey}` })
+  const spent = new FifoMap<{ until: number, max: number }>(STORE_SIZE, WINDOW_MS)
   const spentRefusal = (maxCalls: number, seconds: number): Refusal => new Refusal(429,
     `Too many refused calls: at most ${maxCalls} a minute per client. Wait ${seconds} seconds, then try again with valid credentials.`,
     undefined, { headers: { 'retry-after': seconds } })
   const refused = {
     blocked (request: FastifyRequest): Refusal | undefined {
       if (spent.size === 0) return undefined
-      const key = refusedKey(request)
-      const known = spent.get(key)
-      if (known === undefined) return undefined
-      const left = known.until - Date.now()
-      if (left > 0) return spentRefusal(known.max, Math.ceil(left / 1000))
-      spent.delete(key)
-      return undefined
+      const known = spent.get(callerOf(request).refusedKey)
+      const left = known === undefined ? 0 : known.until - Date.now()
+      return left > 0 ? spentRefusal((known as { max: number }).max, Math.ceil(left / 1000)) : undefined
     },
     async count (request: FastifyRequest): Promise<Refusal | undefined> {
       const limit = await refusedLimit(request)
       if (limit.isAllowed || !limit.isExceeded) return undefined
-      if (spent.size >= STORE_SIZE) spent.delete(spent.keys().next().value as string)
-      spent.set(refusedKey(request), { until: Date.now() + limit.ttl, max: limit.max })
+      spent.set(callerOf(request).refusedKey, { until: Date.now() + limit.ttl, max: limit.max })
       gameMetrics.limited('refused')
       return spentRefusal(limit.max, limit.ttlInSeconds)
     }

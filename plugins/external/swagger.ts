@@ -41,6 +41,8 @@ export default fp(async fastify => {
   await fastify.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
     uiConfig: { validatorUrl: null, displayOperationId: true, defaultModelsExpandDepth: -1 },
-    staticCSP: false
+    staticCSP: false,
+    // Its pages are HTML: the security headers meant for documents.
+    uiHooks: { onRequest: fastify.documentHeaders }
   })
-}, { name: 'swagger', fastify: '5.x', dependencies: ['config'] })
+}, { name: 'swagger', fastify: '5.x', dependencies: ['config', 'helmet'] })

@@ -100,8 +100,8 @@ export function moveAnswer (result: TurnResult): MoveAnswer {
   return answer
 }
 
-/** An answer's JSON, made with it. */
-export const answerJson = (answer: MoveAnswer): string => texts.get(answer) ?? JSON.stringify(answer)
+/** An answer's JSON, made with it (every answer comes from moveAnswer). */
+export const answerJson = (answer: MoveAnswer): string => texts.get(answer) as string
 
 function buildAnswer (result: TurnResult): MoveAnswer {
   const { move, explanation, position } = result

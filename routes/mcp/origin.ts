@@ -64,8 +64,9 @@ function originProblem (hosts: string[], origins: string[], request: FastifyRequ
   return `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`
 }
 
+/** The 429 of a caller whose refused calls are spent, with its Retry-After. */
 const answer = (reply: FastifyReply, refusal: Refusal): void => {
-  reply.code(refusal.statusCode).headers(refusal.options.headers ?? {}).send(jsonRpcError(-32000, refusal.message))
+  reply.code(refusal.statusCode).headers(refusal.options.headers as Record<string, number>).send(jsonRpcError(-32000, refusal.message))
 }
 
 export function dnsRebindingProtection (fastify: FastifyInstance): void {

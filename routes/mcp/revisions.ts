@@ -33,7 +33,7 @@ const REQUIRED_KEYS = [PROTOCOL_VERSION_KEY, CLIENT_CAPABILITIES_KEY] as const
 
 /** The 2026-07-28 request envelope (RequestMetaEnvelope in the SDK), other keys allowed. */
 const Envelope = Type.Object({
-  progressToken: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+  progressToken: Type.Optional(Type.Unsafe<string | number>({ type: ['string', 'number'] })),
   [PROTOCOL_VERSION_KEY]: Type.String(),
   [CLIENT_INFO_KEY]: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
   [CLIENT_CAPABILITIES_KEY]: Type.Object({}),
@@ -54,7 +54,7 @@ export interface McpHeaders { version?: string, method?: string, name?: string }
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
-const kindOf = (value: unknown): string => value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`
+const kindOf = (value: unknown): string => value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
 const mismatch = (header: string, body: string): Route => ({
   era: 'rejected',
@@ -70,12 +70,13 @@ function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: 
   const path = error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
   const key = error.keyword === 'required' ? [...path, String(error.params.missingProperty)].filter(part => part !== '').join('.') : path.join('.')
   const value = path.reduce<unknown>((node, part) => isObject(node) ? node[part] : undefined, meta)
+  // The envelope's schema only asks for keys, types and a list of values.
   const problem = error.keyword === 'required'
     ? 'missing'
-    : error.keyword === 'type'
-      ? `expected ${String(error.params.type)}, got ${kindOf(value)}`
-      : error.keyword === 'enum' ? `expected one of ${(error.params.allowedValues as string[]).join(', ')}` : String(error.message)
-  return { key: key === '' ? '_meta' : key, problem }
+    : error.keyword === 'enum'
+      ? `expected one of ${(error.params.allowedValues as string[]).join(', ')}`
+      : `expected ${String(error.params.type).split(',').join(' or ')}, got ${kindOf(value)}`
+  return { key, problem }
 }
 
 /** Whether a request's params carry an envelope that is valid and names a 2026-07-28 revision. */

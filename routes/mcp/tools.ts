@@ -66,12 +66,16 @@ export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = 
 /** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
 export const VIEW_CALL_META = 'tictactoe/door'
 
-/** Tool arguments as a query string: numbers and booleans as text, as a GPT would send them. */
+/**
+ * Tool arguments as the action's query would read them, had a GPT sent them in its URL: every value
+ * as text, a list as a repeated parameter (so a list of one is that one value, and an empty list or
+ * null is no parameter at all).
+ */
 export function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(args)) {
-    if (value === undefined || value === null) continue
-    query[name] = Array.isArray(value) ? value.map(String) : typeof value === 'object' ? JSON.stringify(value) : String(value)
+    const values = Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [typeof value === 'object' ? JSON.stringify(value) : String(value)]
+    if (values.length > 0) query[name] = values.length === 1 ? values[0] : values
   }
   return query
 }

@@ -32,7 +32,7 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
     }
   }
 
-  fastify.get('/', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {
+  fastify.get('/', { schema: { hide: true }, onRequest: fastify.documentHeaders }, async (request, reply) => {
     const base = publicUrl(request)
     const auth = await setupAuth()
     if (wantsJson(request)) {
@@ -49,7 +49,7 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(setupPage(base, auth))
   })
 
-  fastify.get('/privacy', { schema: { hide: true }, config: { html: true } }, async (request, reply) => {
+  fastify.get('/privacy', { schema: { hide: true }, onRequest: fastify.documentHeaders }, async (request, reply) => {
     const contact = config.CONTACT ?? `the operator of ${new URL(publicUrl(request)).host}`
     if (wantsJson(request)) return privacyPolicy(contact)
     return reply.type('text/html; charset=utf-8').send(privacyPage(contact))

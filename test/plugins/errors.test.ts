@@ -38,6 +38,7 @@ t.test('a 503 says to retry; other client errors keep their message', async t =>
 t.test('validation of other parts of a request is reported the same way', async t => {
   const app = await buildApp(t)
   app.post('/echo', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 2 }, times: { type: 'integer' } } } } }, async request => request.body)
+  app.get('/count', { schema: { querystring: { type: 'object', properties: { times: { type: 'integer', maximum: 3 } } } } }, async request => request.query)
   const missing = await app.inject({ method: 'POST', url: '/echo', payload: {} })
   t.same(missing.json(), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: 'name must have required property \'name\'. See /openapi.json for the parameters.' })
   const short = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'a' } })
@@ -46,6 +47,7 @@ t.test('validation of other parts of a request is reported the same way', async 
   t.same(notWhole.json().message, 'times must be a whole number (got "twice"). See /openapi.json for the parameters.')
   const notObject = await app.inject({ method: 'POST', url: '/echo', payload: '"text"', headers: { 'content-type': 'application/json' } })
   t.same(notObject.json().message, 'body must be of type object. See /openapi.json for the parameters.')
+  t.same((await app.inject('/count?times=9')).json(), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: 'times must be at most 3 (got 9). See /openapi.json for the parameters.' }, 'a query too')
   const notJson = await app.inject({ method: 'POST', url: '/echo', payload: '{', headers: { 'content-type': 'application/json' } })
   t.equal(notJson.statusCode, 400)
   t.same(Object.keys(notJson.json()), ['statusCode', 'error', 'message'])

@@ -88,3 +88,37 @@ t.test('tool names from operationIds', async t => {
   t.equal(snakeCase('rollDie2Times'), 'roll_die2_times')
   t.equal(snakeCase('get-score now'), 'get_score_now')
 })
+
+t.test('an action whose handler fails: 500 with the request id at both doors, logged once at error, nothing leaked', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
+  app.action({
+    method: 'POST',
+    url: '/flaky',
+    schema: {
+      operationId: 'flakyCall',
+      summary: 'Fail',
+      description: 'Always fails.',
+      'x-openai-isConsequential': false,
+      body: Type.Object({ word: Type.String() }),
+      response: { 200: Type.Object({}) }
+    },
+    handler: () => { throw new Error('secret internal detail') }
+  })
+  const http = await app.inject({ method: 'POST', url: '/flaky', payload: { word: 'x' } })
+  t.equal(http.statusCode, 500)
+  t.match(http.json(), { statusCode: 500, error: 'Internal Server Error', message: /^Something went wrong on the server; try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/ })
+  t.notOk('code' in http.json())
+  const mcp = await app.inject({ method: 'POST', url: '/mcp', headers: { accept: 'application/json, text/event-stream' }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'flaky_call', arguments: { word: 'x' } } } })
+  const result = mcp.json().result
+  t.equal(result.isError, true)
+  const id = /report request id ([0-9a-f-]{36})\.$/.exec(result.content[0].text)?.[1]
+  const failures = logs.filter(line => line.msg === 'request failed')
+  t.equal(failures.length, 2, 'one line each')
+  t.ok(failures.some(line => line.reqId === id && line.level === 50), 'the tool call\'s line names the id its answer gives')
+  t.notMatch(http.body + mcp.body, 'secret internal detail')
+
+  const noBody = await app.inject({ method: 'POST', url: '/flaky' })
+  t.equal(noBody.statusCode, 400, 'a body action called with no body')
+  t.equal(noBody.json().message, 'word must have required property \'word\'. See /openapi.json for the parameters.')
+})

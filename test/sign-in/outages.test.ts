@@ -20,13 +20,13 @@ const RESOURCE = `${PUBLIC_URL}/mcp`
 const KEYS_DOWN = /^sign-in: the issuer's keys cannot be fetched/
 const KEYS_BACK = 'sign-in: the issuer\'s keys are fetched again'
 
-type KeySetAnswer = 'keys' | '500' | 'html' | 'not a key set' | 'reset'
+type KeySetAnswer = 'keys' | '500' | 'html' | 'no content type' | 'not a key set' | 'reset'
 
 /** An issuer whose key set answers as `state.answer` says (or is at `jwksUri`); counts the key set's fetches. */
 async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const state = { answer: 'keys' as KeySetAnswer, keys, fetches: 0 }
+  const state = { answer: 'keys' as KeySetAnswer, keys, fetches: 0, delayMs: 0 }
   const publicJwk = ({ privateJwk: { d: _d, ...jwk } }: SigningKey) => jwk
   const server = createServer((request, response) => {
     if (request.url === '/.well-known/oauth-authorization-server') {
@@ -36,9 +36,10 @@ async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
     }
     state.fetches++
     switch (state.answer) {
-      case 'keys': return response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys.map(publicJwk) }))
+      case 'keys': return setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys.map(publicJwk) })), state.delayMs)
       case '500': return response.writeHead(500).end('upstream broke')
       case 'html': return response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Down for maintenance</body></html>')
+      case 'no content type': return response.writeHead(200).end('Down for maintenance')
       case 'not a key set': return response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"x"}')
       case 'reset': return request.socket.destroy()
     }
@@ -153,8 +154,9 @@ t.test('keys known, then an outage longer than their age: the last good keys kee
   t.equal(tooLate.headers['retry-after'], '5')
 })
 
-for (const answer of ['html', 'not a key set'] as const) {
-  t.test(`a key set that answers ${answer === 'html' ? 'an HTML page' : '{"keys":"x"}'} is the issuer's fault: 503, never 401; the last good keys if known`, async t => {
+const ANSWERS = { html: 'an HTML page', 'no content type': 'text with no content type', 'not a key set': '{"keys":"x"}' }
+for (const answer of ['html', 'no content type', 'not a key set'] as const) {
+  t.test(`a key set that answers ${ANSWERS[answer]} is the issuer's fault: 503, never 401; the last good keys if known`, async t => {
     const good = await signingKey('key-1')
     const issuer = await startKeyServer(t, [good])
     issuer.state.answer = answer
@@ -166,7 +168,8 @@ for (const answer of ['html', 'not a key set'] as const) {
     t.notOk(refused.headers['www-authenticate'], 'nothing tells the client to sign in again')
     t.equal((await call(app, 'mcp', valid)).statusCode, 503, 'at the MCP door too')
     t.equal(issuer.state.fetches, 1, 'asked once, not on every call')
-    t.match(logs.find(line => KEYS_DOWN.test(String(line.msg)))?.error, answer === 'html' ? /not JSON \(text\/html\)/ : /not a key set/)
+    const why = { html: /not JSON \(text\/html\)/, 'no content type': /not JSON \(no content type\)/, 'not a key set': /not a key set/ }
+    t.match(logs.find(line => KEYS_DOWN.test(String(line.msg)))?.error, why[answer])
 
     issuer.state.answer = 'keys'
     clock.offset = JWKS_RETRY_MS
@@ -195,6 +198,17 @@ t.test('the issuer comes back with a rotated key: taken within the retry window,
   t.equal((await call(app, 'http', await token(issuer.url, old))).statusCode, 401, 'the key the issuer no longer publishes is refused')
   t.equal(warnings(logs, KEYS_DOWN), 1)
   t.equal(warnings(logs, KEYS_BACK), 1)
+})
+
+t.test('calls that arrive while the keys are being fetched share the one fetch', async t => {
+  const key = await signingKey('key-1')
+  const issuer = await startKeyServer(t, [key])
+  issuer.state.delayMs = 300
+  const { app } = await setUp(t, issuer.url)
+  const valid = await token(issuer.url, key)
+  const answers = await Promise.all(Array.from({ length: 6 }, async (_, i) => (await call(app, i % 2 === 0 ? 'http' : 'mcp', valid)).statusCode))
+  t.same(answers, Array(6).fill(200))
+  t.equal(issuer.state.fetches, 1, 'one fetch for six calls')
 })
 
 t.test('sub must be a non-empty string of at most 255 characters: 401 naming the claim, no error line, at both doors', async t => {

@@ -189,3 +189,13 @@ t.test('two signed-in players from one address each have their own allowance', a
   t.same(codes, [200, 200, 200, 200, 429, 429])
   t.equal((await call(app, await token(issuer, { sub: 'carol' }))).statusCode, 200, 'a third is a third player')
 })
+
+t.test('a fault in checking a token is a 500 with the request id, never a 401 that would send the client to sign in again', async t => {
+  const { issuer, app, logs } = await setUp(t)
+  const signIn = app.signIn as NonNullable<typeof app.signIn>
+  signIn.verify = async () => { throw new Error('bug in the check') }
+  const res = await call(app, await token(issuer))
+  t.equal(res.statusCode, 500)
+  t.notOk(res.headers['www-authenticate'])
+  t.ok(logs.some(line => line.level === 50 && line.msg === 'request failed'))
+})

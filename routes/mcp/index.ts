@@ -68,7 +68,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         if (unsupported !== undefined) return rejected(unsupported, echoId(message))
         if (route.kind === 'notification') return { status: 202 }
         const problem = headerProblem(message, route.revision, headers)
-        if (problem !== undefined && problem.era === 'rejected') return rejected(problem.rejection, message.id)
+        if (problem !== undefined) return rejected(problem, message.id)
         return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, modern: true })
       }
       case 'legacy': {

@@ -11,6 +11,7 @@
  * header cannot change the revision a message is answered in.
  */
 import { type Static, Type } from '@sinclair/typebox'
+import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
 import { HEADER_MISMATCH, INVALID_PARAMS, type Message, SERVER_ERROR, UNSUPPORTED_VERSION } from './json-rpc.js'
 
@@ -56,19 +57,19 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
 const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
 const kindOf = (value: unknown): string => value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
-const mismatch = (header: string, body: string): Route => ({
-  era: 'rejected',
-  rejection: { status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } }
-})
+const headerMismatch = (header: string, body: string): Rejection =>
+  ({ status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } })
+const mismatch = (header: string, body: string): Route => ({ era: 'rejected', rejection: headerMismatch(header, body) })
 
 /** The envelope's first problem, as the SDK names them (a key, and what is wrong with it), or undefined. */
 function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: string } | undefined {
   const missing = REQUIRED_KEYS.find(key => !(key in meta))
   if (missing !== undefined) return { key: missing, problem: 'missing' }
   if (checkEnvelope(meta)) return undefined
-  const error = (checkEnvelope.errors ?? [])[0]
+  // The required keys were looked for above: what Ajv finds is inside one of them.
+  const error = (checkEnvelope.errors as ErrorObject[])[0]
   const path = error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-  const key = error.keyword === 'required' ? [...path, String(error.params.missingProperty)].filter(part => part !== '').join('.') : path.join('.')
+  const key = (error.keyword === 'required' ? [...path, String(error.params.missingProperty)] : path).join('.')
   const value = path.reduce<unknown>((node, part) => isObject(node) ? node[part] : undefined, meta)
   // The envelope's schema only asks for keys, types and a list of values.
   const problem = error.keyword === 'required'
@@ -119,8 +120,8 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
       if (headers.method !== undefined && headers.method !== method) return mismatch(headers.method, `the notification body names method ${method} but the Mcp-Method header names ${headers.method}`)
       return { era: 'modern', kind: 'notification', revision: headers.version as string }
     }
-    const missingFromEnvelope = REQUIRED_KEYS.filter(key => meta !== undefined && !(key in meta))
-    const missing = meta === undefined ? ['_meta'] : missingFromEnvelope.length > 0 ? missingFromEnvelope : [PROTOCOL_VERSION_KEY]
+    // (An envelope with no claim lacks its protocol version, at least.)
+    const missing = meta === undefined ? ['_meta'] : REQUIRED_KEYS.filter(key => !(key in meta))
     return {
       era: 'rejected',
       rejection: {
@@ -169,19 +170,19 @@ function decodedName (value: string): string | undefined {
 }
 
 /** The standard headers a 2026-07-28 request must carry and agree with (notifications are exempt). */
-export function headerProblem (message: Message, revision: string, headers: McpHeaders): Route | undefined {
+export function headerProblem (message: Message, revision: string, headers: McpHeaders): Rejection | undefined {
   const method = message.method as string
-  if (headers.version === undefined) return mismatch('(missing)', `the body envelope names protocol version ${revision} but the required MCP-Protocol-Version header is absent`)
-  if (headers.method === undefined) return mismatch('(missing)', `the body names method ${method} but the required Mcp-Method header is absent`)
+  if (headers.version === undefined) return headerMismatch('(missing)', `the body envelope names protocol version ${revision} but the required MCP-Protocol-Version header is absent`)
+  if (headers.method === undefined) return headerMismatch('(missing)', `the body names method ${method} but the required Mcp-Method header is absent`)
   const field = Object.hasOwn(NAME_SOURCE, method) ? NAME_SOURCE[method] : undefined
   if (field === undefined) return undefined
   const value = message.params?.[field]
   const bodyValue = typeof value === 'string' ? value : undefined
   if (headers.name === undefined) {
-    return bodyValue === undefined ? undefined : mismatch('(missing)', `the body carries params.${field}="${bodyValue}" but the required Mcp-Name header is absent`)
+    return bodyValue === undefined ? undefined : headerMismatch('(missing)', `the body carries params.${field}="${bodyValue}" but the required Mcp-Name header is absent`)
   }
   const name = decodedName(headers.name)
-  if (name === undefined) return mismatch(headers.name, 'the Mcp-Name header carries an invalid Base64 sentinel value')
-  if (bodyValue !== undefined && name !== bodyValue) return mismatch(headers.name, `the body carries params.${field}="${bodyValue}" but the Mcp-Name header names "${name}"`)
+  if (name === undefined) return headerMismatch(headers.name, 'the Mcp-Name header carries an invalid Base64 sentinel value')
+  if (bodyValue !== undefined && name !== bodyValue) return headerMismatch(headers.name, `the body carries params.${field}="${bodyValue}" but the Mcp-Name header names "${name}"`)
   return undefined
 }

@@ -30,9 +30,11 @@ t.test('a 503 says to retry; other client errors keep their message', async t =>
   app.get('/busy', async () => { throw Object.assign(new Error('pool exhausted'), { statusCode: 503 }) })
   app.get('/teapot', async () => { throw Object.assign(new Error('I only brew tea.'), { statusCode: 418 }) })
   app.get('/odd', async () => { throw Object.assign(new Error('Odd client error.'), { statusCode: 499 }) })
+  app.get('/taken', async () => { throw Object.assign(new Error('That name is taken.'), { statusCode: 409, code: 'name_taken' }) })
   t.same((await app.inject('/busy')).json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is busy or restarting; retry in a few seconds.' })
   t.same((await app.inject('/teapot')).json(), { statusCode: 418, error: "I'm a Teapot", message: 'I only brew tea.' })
   t.same((await app.inject('/odd')).json(), { statusCode: 499, error: 'Error', message: 'Odd client error.' })
+  t.same((await app.inject('/taken')).json(), { statusCode: 409, error: 'Conflict', code: 'name_taken', message: 'That name is taken.' }, 'the service\'s own code is part of the answer')
 })
 
 t.test('validation of other parts of a request is reported the same way', async t => {

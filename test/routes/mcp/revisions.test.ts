@@ -83,8 +83,9 @@ t.test('an envelope that is missing or wrong: -32602 naming the key', async t =>
 t.test('the standard headers a 2026-07-28 request must carry, Mcp-Name decoded from its base64 sentinel', async t => {
   const call = modern('tools/call', { name: 'play_move' })
   const problem = (headers: { version?: string, method?: string, name?: string }, message = call) => {
-    const route = headerProblem(message, '2026-07-28', headers)
-    return route?.era === 'rejected' ? route.rejection.message.replace('Bad Request: the request headers and body disagree: ', '') : route
+    const rejection = headerProblem(message, '2026-07-28', headers)
+    if (rejection !== undefined) t.match(rejection, { status: 400, code: -32020 })
+    return rejection?.message.replace('Bad Request: the request headers and body disagree: ', '')
   }
   const all = { version: '2026-07-28', method: 'tools/call', name: 'play_move' }
   t.equal(problem(all), undefined)

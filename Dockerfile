@@ -1,5 +1,6 @@
-# The service's image: built with dev dependencies, run with production dependencies and the
-# compiled JavaScript only. Node 24 is the LTS line (Node 20 reached end of life in April 2026).
+# The service's image: built with dev dependencies (npm run build: one bundled dist/server.js), run
+# with production dependencies (the few the bundle leaves outside) and the built files only. Node 24
+# is the LTS line (Node 20 reached end of life in April 2026).
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
@@ -7,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json app.ts server.ts ./
 COPY engine ./engine
+COPY lib ./lib
 COPY plugins ./plugins
 COPY routes ./routes
 COPY views ./views
@@ -22,9 +24,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Node 22+ keeps the compiled code of the modules it loads in this folder: filled once here, at
-# build time, each start skips compiling them again (about 100 ms less to the first answer).
+# build time, by a start and a first move, each start skips compiling that code again.
 ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN node --input-type=module -e "await import('/app/dist/app.js')" && chown -R node /app/.node-compile-cache
+RUN node dist/scripts/warm-start.js && chown -R node /app/.node-compile-cache
 USER node
 EXPOSE 8080
 # The slim image has no curl or wget: Node itself asks /health.

@@ -4,29 +4,30 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
-import { fileURLToPath } from 'node:url'
-import autoload from '@fastify/autoload'
+import { createRequire } from 'node:module'
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { DestinationStream } from 'pino'
 import type { RandomSource } from './engine/index.js'
-import actions from './plugins/app/actions.js'
-import auth from './plugins/app/auth.js'
-import drain from './plugins/app/drain.js'
-import engine from './plugins/app/engine.js'
-import pipeline from './plugins/app/pipeline.js'
-import signIn from './plugins/app/sign-in.js'
-import errors from './plugins/app/errors.js'
-import caller, { proxyTrust } from './plugins/caller.js'
+import { clientErrorHandler, frameworkErrors } from './lib/early-answers.js'
+import folder from './lib/folders.js'
+import { OneLinePerRequest, REDACTED_PATHS, bufferedStdout, childLoggerFactory } from './lib/logging.js'
+import { proxyTrust } from './plugins/app/caller.js'
 import config, { type Config } from './plugins/config.js'
-import { OneLinePerRequest, REDACTED_PATHS, bufferedStdout, childLoggerFactory } from './plugins/logging.js'
-import { clientErrorHandler, frameworkErrors } from './plugins/early-answers.js'
-import helmet from './plugins/external/helmet.js'
-import metrics from './plugins/external/metrics.js'
-import rateLimit from './plugins/external/rate-limit.js'
-import redis from './plugins/external/redis.js'
-import swagger from './plugins/external/swagger.js'
-import underPressure from './plugins/external/under-pressure.js'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Fastify's own compilers, each loaded when a route first needs one to compile a schema, which none
+ * of the service's routes does (the actions' schemas are compiled by the build, lib/precompiled.ts):
+ * by default Fastify loads both, and Ajv with them, as each instance is made, some 100 ms of a start.
+ */
+const compilersFactory = {
+  buildValidator: (...args: Parameters<ReturnType<typeof import('@fastify/ajv-compiler')>>) =>
+    (require('@fastify/ajv-compiler') as typeof import('@fastify/ajv-compiler'))()(...args),
+  buildSerializer: (...args: Parameters<ReturnType<typeof import('@fastify/fast-json-stringify-compiler').SerializerSelector>>) =>
+    (require('@fastify/fast-json-stringify-compiler') as typeof import('@fastify/fast-json-stringify-compiler')).SerializerSelector()(...args)
+}
 
 /** The whole request (headers and body) must arrive within this; the headers alone within the next. */
 export const REQUEST_TIMEOUT_MS = 30_000
@@ -42,17 +43,14 @@ export interface AppOptions {
 
 /**
  * The Fastify options for a configuration: the server and the tests both use this.
- * `logStream` lets a test read the log; pretty output only when a person watches a terminal.
+ * `logStream` is where the log goes: a test's, a person's terminal (server.ts), else standard output.
  */
 export function serverOptions (config: Config, logStream?: DestinationStream): FastifyHttpOptions<Server> {
-  const pretty = logStream === undefined && process.stdout.isTTY === true
-  const stream = logStream ?? (pretty ? undefined : bufferedStdout())
   return {
     logger: {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      ...(stream !== undefined ? { stream } : {}),
-      ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
+      stream: logStream ?? bufferedStdout()
     },
     logController: new OneLinePerRequest(),
     childLoggerFactory,
@@ -69,32 +67,18 @@ export function serverOptions (config: Config, logStream?: DestinationStream): F
     clientErrorHandler,
     frameworkErrors,
     return503OnClosing: false, // after the drain, requests already on a connection are still answered
+    schemaController: { compilersFactory },
     routerOptions: { ignoreTrailingSlash: true }
   }
 }
 
 async function app (fastify: FastifyInstance, options: AppOptions): Promise<void> {
   await fastify.register(config, { config: options.config })
-  await fastify.register(metrics)
-  await fastify.register(underPressure)
-  await fastify.register(helmet)
-  await fastify.register(errors)
-  await fastify.register(drain)
-  await fastify.register(redis)
-  await fastify.register(caller)
-  // Every route but the actions and the MCP door is counted by the rate limit's own hook; those two
-  // ask the allowances themselves, as they ask for credentials (plugins/app/pipeline.ts).
-  await fastify.register(rateLimit)
-  await fastify.register(signIn, { now: options.now })
-  await fastify.register(auth)
-  await fastify.register(pipeline)
-  await fastify.register(actions)
-  await fastify.register(engine, { random: options.random })
-  await fastify.register(swagger)
-
-  // Each folder of routes/ is a plugin of its own (its index file): adding an action is adding a
-  // folder. Folder names are not URL prefixes; each route says its own path.
-  await fastify.register(autoload, { dir: fileURLToPath(new URL('routes', import.meta.url)), dirNameRoutePrefix: false })
+  // The ecosystem's plugins as the service configures them, then the service's own (each file of
+  // its folder, after the ones it depends on), then the routes, a folder each.
+  await fastify.register(folder, { dir: 'plugins/external' })
+  await fastify.register(folder, { dir: 'plugins/app', options: { random: options.random, now: options.now } })
+  await fastify.register(folder, { dir: 'routes' })
 }
 
 // Not encapsulated: what the app sets up (error handler, hooks, decorators) belongs to the instance

@@ -67,6 +67,23 @@ export function solveAll (): void {
   solved = true
 }
 
+/** The solution, as two tables indexed by board key: each position's value and its best move. */
+export interface SolvedPositions { values: Int8Array, bestMoves: Int8Array }
+
+/** The solution, solved if it was not (to be kept, and given back with `useSolvedPositions`). */
+export function solvedPositions (): SolvedPositions {
+  solveAll()
+  return { values, bestMoves }
+}
+
+/** Takes a solution `solvedPositions` gave (here or in another process) instead of solving again. */
+export function useSolvedPositions (solution: SolvedPositions): void {
+  if (solved) return
+  values.set(solution.values)
+  bestMoves.set(solution.bestMoves)
+  solved = true
+}
+
 function moverOf (board: Board): Mark {
   let marks = 0
   for (const cell of board) if (cell !== ' ') marks++

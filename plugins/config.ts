@@ -55,7 +55,7 @@ const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 
 // Ajv, which Fastify loads anyway to validate requests, fills the defaults and checks the values
 // as they are written (TypeBox's own Value module would cost the start about 50 ms more to load).
-const checkConfig = compileStrict<Config>(ConfigSchema, { useDefaults: true })
+const checkConfig = compileStrict<Config>('configuration', ConfigSchema, { useDefaults: true })
 
 /**
  * What is wrong with a URL that must be https (http is allowed for localhost and 127.0.0.1, for a

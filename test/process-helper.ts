@@ -5,6 +5,8 @@ import net from 'node:net'
 import type { Test } from 'tap'
 
 export const SERVER = new URL('../server.ts', import.meta.url).pathname
+/** The server as it ships: `npm run build`'s bundle (the end-to-end tests run this one). */
+export const BUILT_SERVER = new URL('../dist/server.js', import.meta.url).pathname
 
 export async function freePort (): Promise<number> {
   const probe = net.createServer().listen(0, '127.0.0.1')
@@ -33,6 +35,11 @@ export async function startServer (t: Test, env: Record<string, string> = {}, sc
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   for (let i = 0; i < 600 && !output.includes('Server listening'); i++) await new Promise(resolve => setTimeout(resolve, 50))
   return { child, port, url: `http://127.0.0.1:${port}`, output: () => output }
+}
+
+/** The built server (`npm run build`, which `npm run test:e2e` runs first), started as startServer does. */
+export async function startBuiltServer (t: Test, env: Record<string, string> = {}): Promise<Running> {
+  return await startServer(t, env, BUILT_SERVER)
 }
 
 export async function exitOf (child: ChildProcess): Promise<number | null> {

@@ -8,13 +8,13 @@
  * the one pipeline both doors run (./pipeline.ts): who calls, credentials, the allowance, the
  * input checked against its schema, the handler, the counters and the log line.
  */
+import { createRequire } from 'node:module'
 import type { Static, TObject, TSchema } from '@sinclair/typebox'
-import AjvCompiler from '@fastify/ajv-compiler'
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Caller } from '../caller.js'
-import type { AjvError, Refusal } from './errors.js'
+import { precompiled } from '../../lib/precompiled.js'
+import type { Caller } from './caller.js'
+import type { AjvError, Refusal } from '../../lib/errors.js'
 
 /** A prompt argument: a choice among `values` (compared without case), `fallback` when not given. */
 export interface PromptChoice {
@@ -142,9 +142,22 @@ export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z
 const defaultText = (answer: unknown): string => JSON.stringify(answer)
 
 // Fastify's own compilers, with its defaults: the input is checked exactly as a route's schema
-// would be, and the answer serialized as its response schema would be.
-const compileValidator = AjvCompiler()({}, { customOptions: {} })
-const compileSerializer = SerializerSelector()({}, {})
+// would be, and the answer serialized as its response schema would be. Loaded only where the build
+// did not compile them ahead of time (lib/precompiled.ts): the built server loads neither.
+const require = createRequire(import.meta.url)
+interface Compilers {
+  validator: ReturnType<ReturnType<typeof import('@fastify/ajv-compiler')>>
+  serializer: ReturnType<ReturnType<typeof import('@fastify/fast-json-stringify-compiler').SerializerSelector>>
+}
+let compilers: Compilers | undefined
+function fastifyCompilers (): Compilers {
+  if (compilers === undefined) {
+    const AjvCompiler = require('@fastify/ajv-compiler') as typeof import('@fastify/ajv-compiler')
+    const { SerializerSelector } = require('@fastify/fast-json-stringify-compiler') as typeof import('@fastify/fast-json-stringify-compiler')
+    compilers = { validator: AjvCompiler()({}, { customOptions: {} }), serializer: SerializerSelector()({}, {}) }
+  }
+  return compilers
+}
 
 /** The action a definition declares, or an error that tells its author what it still lacks. */
 export function actionOf (definition: ActionDefinition): Action {
@@ -163,6 +176,11 @@ export function actionOf (definition: ActionDefinition): Action {
   const tooLong = Object.entries(status).find(([, line]) => line.length > STATUS_LINE_MAX)
   if (tooLong !== undefined) throw new Error(`${where} has a status line (${tooLong[0]}) of ${tooLong[1].length} characters: chat hosts show at most ${STATUS_LINE_MAX}.`)
   const inputIn = schema.body !== undefined ? 'body' : 'query'
+  const httpPart = inputIn === 'body' ? 'body' : 'querystring'
+  const validate = precompiled(`${method} ${url} input`, { kind: 'fastify-validator', method, url, httpPart }, input,
+    () => fastifyCompilers().validator({ schema: input, method, url, httpPart })) as Action['validate']
+  const serialize = definition.serialize ?? precompiled(`${method} ${url} answer`, { kind: 'fastify-serializer', method, url, httpStatus: '200' }, output,
+    () => fastifyCompilers().serializer({ schema: output, method, url, httpStatus: '200' }))
   return {
     method,
     url,
@@ -179,9 +197,9 @@ export function actionOf (definition: ActionDefinition): Action {
     status,
     ...(definition.view !== undefined ? { view: definition.view } : {}),
     ...(definition.normalize !== undefined ? { normalize: definition.normalize } : {}),
-    validate: compileValidator({ schema: input, method, url, httpPart: inputIn === 'body' ? 'body' : 'querystring' }) as Action['validate'],
+    validate,
     handler: definition.handler as Action['handler'],
-    serialize: definition.serialize ?? compileSerializer({ schema: output, method, url, httpStatus: '200' })
+    serialize
   }
 }
 

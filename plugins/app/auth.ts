@@ -17,7 +17,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { Refusal, SIGN_IN_UNAVAILABLE, httpError } from './errors.js'
+import { Refusal, SIGN_IN_UNAVAILABLE, httpError } from '../../lib/errors.js'
 import { IssuerUnavailable, type SignIn, TokenRefused } from './sign-in.js'
 
 declare module 'fastify' {

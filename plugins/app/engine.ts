@@ -1,9 +1,11 @@
 /**
- * The engine as a Fastify decorator: solved once at boot (so no request pays for it), then
- * shared by every door into the game (GET /human_move, the MCP tool).
+ * The engine as a Fastify decorator: solved once (by the build, for the built server; else at
+ * boot), so no request pays for it, then shared by every door into the game (GET /human_move, the
+ * MCP tool).
  */
 import fp from 'fastify-plugin'
-import { type RandomSource, type Turn, type TurnRequest, playTurn, solveAll } from '../../engine/index.js'
+import { type RandomSource, type Turn, type TurnRequest, playTurn, solvedPositions, useSolvedPositions } from '../../engine/index.js'
+import { precompiled } from '../../lib/precompiled.js'
 
 export interface EngineOptions {
   /** Injected in tests so the random difficulties can be replayed. */
@@ -17,6 +19,6 @@ declare module 'fastify' {
 }
 
 export default fp<EngineOptions>(async (fastify, { random = Math.random }) => {
-  solveAll()
+  useSolvedPositions(precompiled('solved positions', { kind: 'solved-positions' }, undefined, solvedPositions))
   fastify.decorate('engine', { playTurn: (request: TurnRequest) => playTurn(request, random) })
 }, { name: 'engine', fastify: '5.x' })

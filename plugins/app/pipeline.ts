@@ -22,9 +22,9 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { callLogger } from '../logging.js'
+import { callLogger } from '../../lib/logging.js'
 import type { Action, Door } from './actions.js'
-import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from './errors.js'
+import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from '../../lib/errors.js'
 
 /** An action call's outcome: its status, its body as JSON text, and what a door needs besides. */
 export interface ActionOutcome {

@@ -23,7 +23,7 @@
 import type { JWTPayload } from 'jose'
 import fp from 'fastify-plugin'
 import { scopesOf } from '../config.js'
-import { SIGN_IN_UNAVAILABLE, clip } from './errors.js'
+import { SIGN_IN_UNAVAILABLE, clip } from '../../lib/errors.js'
 import type { IssuerKeys } from '../../lib/issuer-keys.js'
 
 /** What the service reads of the issuer's metadata (RFC 8414, OpenID Connect Discovery). */

@@ -34,8 +34,9 @@ export default fp(async fastify => {
     fastify.decorate('redis', null)
     return
   }
-  // Loaded only when wanted: ioredis takes about 50 ms and 20 MB at start.
-  const [{ Redis }, { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }] = await Promise.all([import('ioredis'), import('cockatiel')])
+  // Loaded only when wanted: ioredis takes about 50 ms and 20 MB at start. (CommonJS modules: their
+  // exports are their default, in the built server's chunks too.)
+  const [{ default: { Redis } }, { default: { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } }] = await Promise.all([import('ioredis'), import('cockatiel')])
   const where = new URL(url).host
 
   const breaker = circuitBreaker(handleWhen(error => error.message === 'Command timed out'), {

@@ -2,11 +2,16 @@
  * The OpenAPI document, generated from the routes' TypeBox schemas, and Swagger UI at /docs.
  * The document is OpenAPI 3.1.0 (what the GPT editor accepts); it gets its single `servers`
  * entry per request in routes/openapi.ts. With API_KEY set it declares exactly one bearer scheme.
+ *
+ * Swagger UI is loaded on the first visit to /docs, not at start (it and the static-file server it
+ * brings cost a start some 50 ms, paid by the first move of a replica that scaled to zero): it is
+ * served by a small Fastify instance of its own, made then, with this document, and /docs passes
+ * the visit on to it.
  */
 import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { packageInfo } from '../package-info.js'
+import { packageInfo } from '../../lib/files.js'
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -38,11 +43,36 @@ export default fp(async fastify => {
         : {})
     }
   })
-  await fastify.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    uiConfig: { validatorUrl: null, displayOperationId: true, defaultModelsExpandDepth: -1 },
-    staticCSP: false,
-    // Its pages are HTML: the security headers meant for documents.
-    uiHooks: { onRequest: fastify.documentHeaders }
-  })
+
+  let docs: Promise<FastifyInstance> | undefined
+  const swaggerUiApp = async (): Promise<FastifyInstance> => {
+    const { default: swaggerUi } = await import('@fastify/swagger-ui')
+    const app = Fastify()
+    await app.register(swagger, { mode: 'static', specification: { document: fastify.swagger() as never } })
+    await app.register(swaggerUi, {
+      routePrefix: DOCS_PREFIX,
+      uiConfig: { validatorUrl: null, displayOperationId: true, defaultModelsExpandDepth: -1 },
+      staticCSP: false
+    })
+    await app.ready()
+    return app
+  }
+  fastify.addHook('onClose', async () => { if (docs !== undefined) await (await docs).close() })
+  // Every answer but these hop-by-hop ones is passed on as Swagger UI gave it.
+  const NOT_PASSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length'])
+  for (const url of [DOCS_PREFIX, `${DOCS_PREFIX}/*`]) {
+    fastify.route({
+      method: ['GET', 'HEAD'],
+      url,
+      schema: { hide: true },
+      // Its pages are HTML: the security headers meant for documents.
+      onRequest: fastify.documentHeaders,
+      handler: async (request, reply) => {
+        const app = await (docs ??= swaggerUiApp())
+        const answer = await app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers })
+        for (const [name, value] of Object.entries(answer.headers)) if (!NOT_PASSED.has(name) && value !== undefined) reply.header(name, value)
+        return await reply.code(answer.statusCode).send(answer.rawPayload)
+      }
+    })
+  }
 }, { name: 'swagger', fastify: '5.x', dependencies: ['config', 'helmet'] })

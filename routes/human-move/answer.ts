@@ -3,7 +3,7 @@
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
 import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
-import { Refusal, clip, quoted } from '../../plugins/app/errors.js'
+import { Refusal, clip, quoted } from '../../lib/errors.js'
 import { type MoveAnswer, MoveQuery, positionNames } from './schema.js'
 
 const upperCased = new Set<string>([...positionNames, 'ai_player'])

@@ -10,7 +10,7 @@ import type {
 } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
 import type { Config } from '../../plugins/config.js'
-import { packageInfo } from '../../plugins/package-info.js'
+import { packageInfo } from '../../lib/files.js'
 import { hostSettingsOf, viewMeta } from './host-meta.js'
 import { MODERN_VERSIONS, SERVER_INFO_KEY } from './revisions.js'
 import { VIEW_MIME_TYPE, promptOf, toolOf } from './tools.js'

@@ -14,7 +14,7 @@
 import cors from '@fastify/cors'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { listOf } from '../../plugins/config.js'
-import { readView } from '../../plugins/views.js'
+import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
 import { INVALID_REQUEST, type Message, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
 import { type Answer, methodsOf } from './methods.js'

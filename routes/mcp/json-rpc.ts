@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { clip, reportServerError } from '../../plugins/app/errors.js'
+import { clip, reportServerError } from '../../lib/errors.js'
 import { compileStrict } from '../../lib/strict-validator.js'
 
 // JSON-RPC's own codes, and MCP's (ProtocolErrorCode in @modelcontextprotocol/server).
@@ -42,7 +42,7 @@ export const JsonRpcMessage = Type.Union([
 export interface Message { jsonrpc: '2.0', id?: RequestId, method?: string, params?: Record<string, unknown>, result?: unknown, error?: unknown }
 
 /** Whether a parsed body is one JSON-RPC message (checked without changing it). */
-export const isMessage = compileStrict<Message>(JsonRpcMessage)
+export const isMessage = compileStrict<Message>('json-rpc message', JsonRpcMessage)
 
 /** The request id an error can answer with: a message's own, when it names a method and has one. */
 export function echoId (body: unknown): RequestId | null {

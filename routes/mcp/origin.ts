@@ -14,7 +14,7 @@
  */
 import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
-import { type Refusal, clip, quoted } from '../../plugins/app/errors.js'
+import { type Refusal, clip, quoted } from '../../lib/errors.js'
 import { type Config, listOf } from '../../plugins/config.js'
 import { jsonRpcError } from './json-rpc.js'
 

@@ -40,7 +40,7 @@ const Envelope = Type.Object({
   [CLIENT_CAPABILITIES_KEY]: Type.Object({}),
   [LOG_LEVEL_KEY]: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] }))
 })
-const checkEnvelope = compileStrict<Static<typeof Envelope>>(Envelope)
+const checkEnvelope = compileStrict<Static<typeof Envelope>>('mcp request envelope', Envelope)
 
 /** A refusal of the message before any method runs: its HTTP status and JSON-RPC error. */
 export interface Rejection { status: number, code: number, message: string, data?: unknown }

@@ -5,7 +5,7 @@
  */
 import type { Prompt, Tool } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
-import { quoted } from '../../plugins/app/errors.js'
+import { quoted } from '../../lib/errors.js'
 import { type HostSettings, annotationsOf, toolHostFields } from './host-meta.js'
 
 type JsonSchema = Record<string, unknown>

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { BEARER_SCHEME } from '../../plugins/external/swagger.js'
-import { publicUrl } from '../../plugins/public-url.js'
+import { publicUrl } from '../../lib/public-url.js'
 
 export const OAUTH_SCHEME = 'oauth2'
 
@@ -52,8 +52,9 @@ export default async function openapiRoutes (fastify: FastifyInstance): Promise<
   fastify.get('/openapi.json', { schema: { hide: true } }, async request => await documentFor(request))
 
   fastify.get('/openapi.yaml', { schema: { hide: true } }, async (request, reply) => {
-    // Loaded on the first request for YAML: most builders import the JSON, and yaml costs 20 ms at start.
-    const { stringify } = await import('yaml')
+    // Loaded on the first request for YAML: most builders import the JSON, and yaml costs 20 ms at
+    // start. A CommonJS module: its exports are its default (in the built server's chunks too).
+    const { stringify } = (await import('yaml')).default
     return reply.type('application/yaml; charset=utf-8').send(stringify(await documentFor(request), { aliasDuplicateObjects: false }))
   })
 }

@@ -4,11 +4,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
-import { packageInfo } from '../../plugins/package-info.js'
+import { packageInfo } from '../../lib/files.js'
 import { COPY_SCRIPT } from './html.js'
 import { privacyPage, privacyPolicy } from './privacy-page.js'
 import { type SetupAuth, setupPage, tokenExchangeMethod } from './setup-page.js'
-import { publicUrl } from '../../plugins/public-url.js'
+import { publicUrl } from '../../lib/public-url.js'
 
 /** The client's preferred answer by its Accept header (q-values included); HTML when it does not say. */
 const wantsJson = (request: FastifyRequest): boolean =>

@@ -12,7 +12,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { build } from 'esbuild'
 import type { FrameLocator } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { startServer } from '../process-helper.js'
+import { startBuiltServer } from '../process-helper.js'
 import { SCREENSHOTS, launchChromium } from './chromium.js'
 
 const KEY = 'a-very-secret-key-for-the-view-test'
@@ -39,7 +39,7 @@ const browser = await launchChromium(t, { width: 480, height: 640 })
 
 /** The host, connected: the page with the view, and what crossed the bridge. */
 async function openHost (t: Test, env: Record<string, string>, headers: Record<string, string>, mode: 'legacy' | { pin: string }) {
-  const server = await startServer(t, { RATE_LIMIT_MAX: '1000', ...env })
+  const server = await startBuiltServer(t, { RATE_LIMIT_MAX: '1000', ...env })
   const client = new Client({ name: 'test-host', version: '1.0.0' }, { versionNegotiation: { mode } })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } }))
   t.teardown(() => client.close())

@@ -6,10 +6,10 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import t from 'tap'
-import { startServer } from '../process-helper.js'
+import { startBuiltServer } from '../process-helper.js'
 import { SCREENSHOTS, launchChromium } from './chromium.js'
 
-const server = await startServer(t, { RATE_LIMIT_MAX: '1000' })
+const server = await startBuiltServer(t, { RATE_LIMIT_MAX: '1000' })
 const browser = await launchChromium(t, { width: 1280, height: 900 })
 
 /** A page that records every console error, page error and failed request. */

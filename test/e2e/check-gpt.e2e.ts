@@ -8,7 +8,7 @@ import Fastify from 'fastify'
 import t from 'tap'
 import { SignJWT } from 'jose'
 import { SCOPE, startIssuer } from '../oauth-issuer.js'
-import { freePort, startServer } from '../process-helper.js'
+import { freePort, startBuiltServer } from '../process-helper.js'
 
 const CHECK = new URL('../../scripts/check-gpt.ts', import.meta.url).pathname
 /** Runs the command without blocking this process (it may be serving the document being checked). */
@@ -23,7 +23,7 @@ async function run (...args: string[]): Promise<{ status: number | null, stdout:
 }
 
 t.test('against the local server: every rule holds and the action answers to its schema', async t => {
-  const server = await startServer(t)
+  const server = await startBuiltServer(t)
   const result = await run(server.url)
   t.equal(result.status, 0, result.stdout + result.stderr)
   t.match(result.stdout, '✓ humanMove: 200 in ')
@@ -32,7 +32,7 @@ t.test('against the local server: every rule holds and the action answers to its
 })
 
 t.test('with API_KEY, the call is made with --key', async t => {
-  const server = await startServer(t, { API_KEY: 'a-very-secret-key-123' })
+  const server = await startBuiltServer(t, { API_KEY: 'a-very-secret-key-123' })
   t.equal((await run(server.url, '--key', 'a-very-secret-key-123')).status, 0)
   const without = await run(server.url)
   t.equal(without.status, 1)
@@ -43,7 +43,7 @@ t.test('with sign-in: the OAuth scheme is checked (the local issuer\'s http endp
   const port = await freePort()
   const publicUrl = `http://127.0.0.1:${port}`
   const issuer = await startIssuer(t, { port: await freePort(), resource: `${publicUrl}/mcp` })
-  const server = await startServer(t, { PORT: String(port), PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.url, OAUTH_SCOPES: SCOPE })
+  const server = await startBuiltServer(t, { PORT: String(port), PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.url, OAUTH_SCOPES: SCOPE })
   const key = issuer.keys[0]
   const token = await new SignJWT({ scope: SCOPE }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(issuer.url).setAudience(`${publicUrl}/mcp`).setSubject('builder').setIssuedAt().setExpirationTime('10m').sign(key.privateKey)

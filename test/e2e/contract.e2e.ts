@@ -10,19 +10,19 @@ import { SignJWT } from 'jose'
 import t, { type Test } from 'tap'
 import { DocumentContract } from '../../scripts/openapi-contract.js'
 import { SCOPE, startIssuer } from '../oauth-issuer.js'
-import { freePort, startServer } from '../process-helper.js'
+import { freePort, startBuiltServer } from '../process-helper.js'
 
 /** The server, with sign-in or not, and the headers a GPT's calls carry to it. */
 async function setUp (t: Test, signedIn: boolean): Promise<{ url: string, headers: Record<string, string> }> {
   const port = await freePort()
   const env: Record<string, string> = { RATE_LIMIT_MAX: '10000', PORT: String(port) }
-  if (!signedIn) return { url: (await startServer(t, env)).url, headers: {} }
+  if (!signedIn) return { url: (await startBuiltServer(t, env)).url, headers: {} }
   const publicUrl = `http://127.0.0.1:${port}`
   const issuer = await startIssuer(t, { port: await freePort(), resource: `${publicUrl}/mcp` })
   const key = issuer.keys[0]
   const token = await new SignJWT({ scope: SCOPE }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(issuer.url).setAudience(`${publicUrl}/mcp`).setSubject('contract-tester').setIssuedAt().setExpirationTime('30m').sign(key.privateKey)
-  const server = await startServer(t, { ...env, PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.url, OAUTH_SCOPES: SCOPE })
+  const server = await startBuiltServer(t, { ...env, PUBLIC_URL: publicUrl, OAUTH_ISSUER: issuer.url, OAUTH_SCOPES: SCOPE })
   return { url: server.url, headers: { authorization: `Bearer ${token}` } }
 }
 

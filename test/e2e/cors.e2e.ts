@@ -10,7 +10,7 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import t, { type Test } from 'tap'
-import { freePort, startServer } from '../process-helper.js'
+import { freePort, startBuiltServer } from '../process-helper.js'
 import { SCREENSHOTS, launchChromium } from './chromium.js'
 
 const hostScript = (await build({
@@ -41,7 +41,7 @@ for (const [name, mode, version] of [['2025 handshake', 'legacy', '2025-11-25'],
     const port = await freePort()
     const server = `http://127.0.0.1:${port}`
     const origin = await hostPage(t, server)
-    const { output } = await startServer(t, { PORT: String(port), ALLOWED_ORIGINS: origin, RATE_LIMIT_MAX: '1000' })
+    const { output } = await startBuiltServer(t, { PORT: String(port), ALLOWED_ORIGINS: origin, RATE_LIMIT_MAX: '1000' })
     const page = await browser.newPage()
     t.teardown(() => page.close())
     const problems: string[] = []
@@ -92,7 +92,7 @@ t.test('without the page\'s origin in ALLOWED_ORIGINS the browser refuses the fi
   const port = await freePort()
   const server = `http://127.0.0.1:${port}`
   const origin = await hostPage(t, server)
-  const { output } = await startServer(t, { PORT: String(port) })
+  const { output } = await startBuiltServer(t, { PORT: String(port) })
   const page = await browser.newPage()
   t.teardown(() => page.close())
   await page.goto(origin)

@@ -22,8 +22,8 @@ import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
-import type { Config } from './config.js'
-import { listOf, networksOf } from './config.js'
+import type { Config } from '../config.js'
+import { listOf, networksOf } from '../config.js'
 
 export type ProxyTrust = boolean | string[] | ((address: string, hop: number) => boolean)
 

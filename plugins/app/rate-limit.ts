@@ -25,9 +25,9 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { FifoMap } from 'toad-cache'
-import type { Action } from '../app/actions.js'
-import { Refusal, httpError } from '../app/errors.js'
-import type { Caller } from '../caller.js'
+import type { Action } from './actions.js'
+import { Refusal, httpError } from '../../lib/errors.js'
+import type { Caller } from './caller.js'
 
 export const OPEN_ROUTES_FACTOR = 10
 /** How many players' allowances one address may spend with ids that cannot be believed. */

@@ -6,8 +6,8 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
-import { clip, quoted } from './app/errors.js'
-import { API_HEADERS } from './external/helmet.js'
+import { clip, quoted } from './errors.js'
+import { API_HEADERS } from '../plugins/external/helmet.js'
 
 const CLIENT_ERRORS: Record<string, { statusCode: number, message: string }> = {
   HPE_HEADER_OVERFLOW: { statusCode: 431, message: 'The request headers are too large: send fewer or shorter headers (16 KB at most).' },

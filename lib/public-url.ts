@@ -4,7 +4,7 @@
  * X-Forwarded-Host (these only shape the answer to that same caller, so they are safe to read).
  */
 import type { FastifyRequest } from 'fastify'
-import { quoted } from './app/errors.js'
+import { quoted } from './errors.js'
 
 function firstHeader (request: FastifyRequest, name: string): string | undefined {
   // Node joins repeated x-forwarded-* headers with ", ": the first value is the client's side.

@@ -1,0 +1,92 @@
+/**
+ * Errors as the service says them, in one home: the body of every error answer, the refusal an
+ * action call's steps return, the sentence a validation failure becomes, and what is shown of what
+ * a caller sent. Both error handlers (plugins/app/errors.ts, the MCP door's) and the pipeline use them.
+ */
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+export interface AjvError {
+  keyword: string
+  instancePath: string
+  message: string
+  params: Record<string, unknown>
+}
+
+/** A 503 whose message says what is missing (the authorization server does not answer): shown as is. */
+export const SIGN_IN_UNAVAILABLE = 'sign_in_unavailable'
+
+/** Ends every validation message over HTTP; the MCP door points to the tool's schema instead. */
+export const PARAMETERS_HINT = 'See /openapi.json for the parameters.'
+
+/**
+ * A caller's text as it is echoed in an answer or the log: cut to `max` characters, so a 60 KB
+ * argument is not a 60 KB log line.
+ */
+export const clip = (text: string, max = 300): string => text.length <= max ? text : `${text.slice(0, max - 1)}…`
+
+/** A caller's value, quoted as JSON and cut to `max` characters. */
+export const quoted = (value: unknown, max = 80): string => clip(String(JSON.stringify(value)), max)
+
+/** Every error answer's body, over HTTP: `{ statusCode, error, code?, message }`. */
+export interface ErrorBody { statusCode: number, error: string, code?: string, message: string }
+
+/** The body of an error answer; a code (the service's own, such as invalid_parameter) only on a 4xx. */
+export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody =>
+  ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...(code !== undefined && statusCode < 500 ? { code } : {}), message })
+
+/** An error to throw from a route or a hook: the error handler answers it with its status and message. */
+export const httpError = (statusCode: number, message: string, code?: string): Error & { statusCode: number } =>
+  Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })
+
+/**
+ * A call refused with a message the caller can act on, as the steps of an action call return it
+ * (plugins/app/pipeline.ts): each door answers it in its own form, an HTTP error or an MCP tool
+ * error. `hint` adds the door's pointer to the parameters; `headers` go on an HTTP answer.
+ */
+export class Refusal {
+  constructor (
+    readonly statusCode: number,
+    readonly message: string,
+    readonly code?: string,
+    readonly options: { hint?: boolean, headers?: Record<string, string | number> } = {}
+  ) {}
+}
+
+/**
+ * What both error handlers (this one and the MCP door's JSON-RPC one) do with a 5xx before they
+ * answer: log it with its stack, except a 503, which is the service shedding load (under-pressure),
+ * expected and told once, at warn, by the request's own line (a stack per shed request would flood
+ * the log when it matters most). Returns the error's own message when it is one to show (the
+ * authorization server does not answer: with Retry-After), else undefined for the handler's own.
+ */
+export function reportServerError (error: FastifyError, statusCode: number, request: FastifyRequest, reply: FastifyReply): string | undefined {
+  if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
+  if (error.code !== SIGN_IN_UNAVAILABLE) return undefined
+  reply.header('retry-after', 5)
+  return error.message
+}
+
+const describeValue = (value: unknown): string => value === '' ? 'empty' : quoted(value)
+
+/**
+ * A validation failure in the API's own terms: the parameter, what it must be, what it got.
+ * `input` is what was validated (the query, the body, a tool's arguments); `context` names it.
+ */
+export function validationMessage (error: AjvError, context: string, input: unknown): string {
+  const name = error.instancePath.slice(1).replaceAll('/', '.') || String(error.params.missingProperty ?? context)
+  const got = (input as Record<string, unknown> | undefined)?.[name]
+  const gotText = got === undefined ? '' : ` (got ${describeValue(got)})`
+  if (Array.isArray(got)) return `${name} was given ${got.length} times; give it once${gotText}.`
+  switch (error.keyword) {
+    case 'enum':
+      return `${name} must be one of ${(error.params.allowedValues as unknown[]).map(describeValue).join(', ')}${gotText}.`
+    case 'type':
+      return `${name} must be ${error.params.type === 'integer' ? 'a whole number' : `of type ${String(error.params.type)}`}${gotText}.`
+    case 'minimum':
+    case 'maximum':
+      return `${name} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(error.params.limit)}${gotText}.`
+    default:
+      return `${name} ${error.message}${gotText}.`
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * What the build makes ahead of time so that a start does not (scripts/build.mjs): the validators
+ * and serializers of the schemas, as standalone code (Ajv's standalone mode, and Fastify's own
+ * compilers' standalone modes for the actions), and the engine's solved positions. Each is asked
+ * for by a key. From the sources nothing is made ahead, so each is made as the service starts, and
+ * recorded: that record is how the build knows what to make, from the same schemas.
+ */
+import { prebuilt } from './prebuilt.js'
+
+/** How a thing is made: which compiler, with which of its options. */
+export type Maker =
+  | { kind: 'strict', useDefaults: boolean }
+  | { kind: 'fastify-validator', method: string, url: string, httpPart: string }
+  | { kind: 'fastify-serializer', method: string, url: string, httpStatus: string }
+  | { kind: 'solved-positions' }
+
+/** What a start made itself, by key, with what it was made from. */
+export const recorded = new Map<string, { maker: Maker, schema?: unknown }>()
+
+/** The thing the build made for `key`, or `make()`'s, recorded. */
+export function precompiled<T> (key: string, maker: Maker, schema: unknown, make: () => T): T {
+  const made = prebuilt.get(key)
+  if (made !== undefined) return made as T
+  recorded.set(key, { maker, schema })
+  return make()
+}

@@ -7,7 +7,7 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import app, { serverOptions } from './app.js'
 import { ConfigError, loadConfig } from './plugins/config.js'
-import { flushLog } from './lib/logging.js'
+import { flushLog, terminalLog } from './lib/logging.js'
 
 /** How long requests in flight get after the drain before the process exits anyway. */
 export const SHUTDOWN_DELAY_MS = 4_000
@@ -28,9 +28,7 @@ async function start (): Promise<void> {
     process.stderr.write(`Configuration error: ${(error as ConfigError).message}\n`)
     process.exit(1)
   }
-  // Pretty lines only for a person watching a terminal (pino-pretty loads only then).
-  const pretty = process.stdout.isTTY ? (await import('pino-pretty')).default({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : undefined
-  const fastify = Fastify(serverOptions(config, pretty))
+  const fastify = Fastify(serverOptions(config, await terminalLog(process.stdout)))
   // Loaded by listen: a plugin that fails to register, a port that is taken, a view not built,
   // each stops the start with one line.
   fastify.register(app, { config })
@@ -53,7 +51,7 @@ async function start (): Promise<void> {
     }
     await fastify.close()
   })
-  // The log is written in blocks (plugins/logging.ts): whoever waits for "Server listening" sees it now.
+  // The log is written in blocks (lib/logging.ts): whoever waits for "Server listening" sees it now.
   flushLog()
 }
 

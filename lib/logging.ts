@@ -5,7 +5,7 @@
  * Headers are never logged as a whole: that keeps `authorization` out; the redaction is a second guard.
  */
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
-import { type Logger, destination } from 'pino'
+import { type DestinationStream, type Logger, destination } from 'pino'
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
 
@@ -26,6 +26,16 @@ export function bufferedStdout (): ReturnType<typeof destination> {
     stdout = stream
   }
   return stdout
+}
+
+/**
+ * Where a server's log goes when `out` is a person's terminal: readable lines (pino-pretty, loaded
+ * only then); else undefined, for JSON lines on standard output (a container, a pipe).
+ */
+export async function terminalLog (out: { isTTY?: boolean }): Promise<DestinationStream | undefined> {
+  if (out.isTTY !== true) return undefined
+  const { default: pretty } = await import('pino-pretty')
+  return pretty({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
 }
 
 /** Writes out what the log holds now (nothing to do when it writes elsewhere). */

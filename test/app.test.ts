@@ -1,15 +1,22 @@
 import t from 'tap'
 import { serverOptions } from '../app.js'
+import { terminalLog } from '../lib/logging.js'
 import { loadConfig } from '../plugins/config.js'
+import { buildApp } from './helper.js'
 
 t.test('readable logs only when a person watches a terminal', async t => {
-  const config = loadConfig({})
-  const tty = process.stdout.isTTY
-  t.teardown(() => { process.stdout.isTTY = tty })
-  process.stdout.isTTY = true
-  t.match(serverOptions(config).logger, { transport: { target: 'pino-pretty' } })
-  process.stdout.isTTY = false
-  t.notOk((serverOptions(config).logger as Record<string, unknown>).transport, 'JSON lines in a container or a pipe')
+  const pretty = await terminalLog({ isTTY: true })
+  t.ok(pretty !== undefined && typeof pretty.write === 'function', 'pino-pretty for a terminal')
+  const options = serverOptions(loadConfig({}), pretty)
+  t.equal((options.logger as { stream: unknown }).stream, pretty, 'and the log goes there')
+  t.equal(await terminalLog({ isTTY: false }), undefined, 'JSON lines in a container or a pipe')
+  t.equal(await terminalLog({}), undefined)
+})
+
+t.test('a route a developer adds still gets Fastify\'s own compilers, loaded when first needed', async t => {
+  const app = await buildApp(t)
+  app.get('/shaped', { schema: { querystring: { type: 'object', properties: { n: { type: 'integer' } } }, response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } } } }, async request => ({ ...(request.query as object), extra: 'dropped by the serializer' }))
+  t.same((await app.inject('/shaped?n=3')).json(), { n: 3 }, 'validated (coerced) and serialized by their schemas')
 })
 
 t.test('the server options follow the configuration', async t => {

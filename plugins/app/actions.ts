@@ -95,7 +95,7 @@ export interface ActionDefinition<Input extends TObject = TObject, Output extend
    * may change `input`; returns the problem in the API's words, or null.
    */
   normalize?: (input: Record<string, unknown>) => string | null
-  /** The action itself: from the checked input to the answer, or a Refusal (plugins/app/errors.ts). */
+  /** The action itself: from the checked input to the answer, or a Refusal (lib/errors.ts). */
   handler: (input: Static<Input>, call: ActionCall) => ActionResult<Static<Output>>
   /** The answer as JSON text, for an action that keeps its own; by default the 200 schema's serializer. */
   serialize?: (answer: Static<Output>) => string

@@ -4,12 +4,12 @@
  * - API_KEY: `Authorization: Bearer <API_KEY>` (the GPT editor's "API Key / Bearer" choice). Both
  *   sides are hashed before comparing, so the comparison takes the same time whatever the guess.
  * - OAUTH_ISSUER: an access token of that issuer (plugins/app/sign-in.ts); its subject is then the
- *   player (plugins/caller.ts). No token: 401 with a challenge that says where to start
+ *   player (plugins/app/caller.ts). No token: 401 with a challenge that says where to start
  *   (`resource_metadata`, RFC 9728) and the scopes; a bad token: 401 `invalid_token`; a token
  *   without the scopes: 403 `insufficient_scope` (RFC 6750); the issuer unreachable: 503.
  * With both set, a call is let in with either.
  *
- * Refused credentials are counted per caller (plugins/external/rate-limit.ts, `refused`): past the
+ * Refused credentials are counted per caller (plugins/app/rate-limit.ts, `refused`): past the
  * allowance a caller gets 429 before anything it sends is checked, so neither key guessing nor a
  * flood of forged tokens costs more than the allowance. A caller whose credentials are good is
  * never counted.

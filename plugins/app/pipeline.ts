@@ -3,11 +3,11 @@
  * and the MCP tool call (routes/mcp), which runs it in-process on the /mcp request itself.
  *
  * 1. Who calls: the address behind the proxies, and the host's player id where it can be believed
- *    (plugins/caller.ts).
+ *    (plugins/app/caller.ts).
  * 2. Credentials: the API key or a sign-in (plugins/app/auth.ts); a signed-in subject is then the
  *    player. The MCP door asks its own request for them, before anything is read from its body.
  * 3. The allowance: the player's calls a minute, and for player ids that cannot be believed their
- *    address's ceiling (plugins/external/rate-limit.ts).
+ *    address's ceiling (plugins/app/rate-limit.ts).
  * 4. The input: read as a chat model writes it, then checked against the action's schema (compiled
  *    once, as Fastify compiles a route's).
  * 5. The action: its handler, from the checked input to the answer or a refusal.

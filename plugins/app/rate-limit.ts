@@ -2,7 +2,7 @@
  * Rate limiting, per minute: RATE_LIMIT_MAX calls to each action per player, and a separate, ten
  * times larger allowance per client for everything else (pages, docs, the document, /health, the
  * MCP door's own messages and preflights), so reading the docs or connecting an MCP client never
- * uses up a player's moves. Who the player is comes from plugins/caller.ts:
+ * uses up a player's moves. Who the player is comes from plugins/app/caller.ts:
  * - a signed-in subject or a believed host player id has the player's allowance wherever it calls
  *   from, for its moves and (ten times larger) for the protocol's own messages;
  * - a player id that cannot be believed still counts apart, but every such id of one address

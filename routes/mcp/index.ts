@@ -5,7 +5,7 @@
  * Fastify's own machinery, in this order:
  * 1. the guards of the door's context: Host and Origin (./origin.ts), CORS for ALLOWED_ORIGINS,
  *    credentials (plugins/app/auth.ts), then, once the body is read, the caller's allowance of
- *    messages (plugins/external/rate-limit.ts);
+ *    messages (plugins/app/rate-limit.ts);
  * 2. what the door refuses before anything is built from a message (./refusals.ts);
  * 3. the JSON-RPC envelope, checked against its schema (./json-rpc.ts);
  * 4. the revision the message is answered in, its envelope and headers (./revisions.ts);
@@ -69,7 +69,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         if (route.kind === 'notification') return { status: 202 }
         const problem = headerProblem(message, route.revision, headers)
         if (problem !== undefined) return rejected(problem, message.id)
-        return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, modern: true })
+        // (A 2026-07-28 request carries its envelope in its params: it has them.)
+        return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, modern: true })
       }
       case 'legacy': {
         if (!acceptsBoth(request)) return NOT_ACCEPTABLE
@@ -117,7 +118,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     }
     if (credentials.required) door.addHook('onRequest', credentials.hook)
 
-    // The door's messages name their player in their _meta (plugins/caller.ts), so they are
+    // The door's messages name their player in their _meta (plugins/app/caller.ts), so they are
     // counted once the body is read; @fastify/rate-limit's own hook leaves them alone.
     const config = { door: true, rateLimit: false as const }
     door.post('', { schema: { hide: true }, config, preHandler: allowances.open }, async (request, reply) => {

@@ -8,7 +8,7 @@
  *   must be one of ALLOWED_ORIGINS, or have one of the allowed hosts (the same site).
  * A refusal is 403 with a JSON-RPC error, with a message that says which setting lets a name in.
  * Refusals count against the caller's allowance of refused calls: past it, 429 before the headers
- * are looked at (plugins/external/rate-limit.ts).
+ * are looked at (plugins/app/rate-limit.ts).
  * (The MCP SDK and its Fastify helper have the same Host check, port-agnostic, written the same
  * way here: importing them would load the whole SDK, which the door never needs.)
  */

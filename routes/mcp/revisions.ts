@@ -70,7 +70,8 @@ function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: 
   const error = (checkEnvelope.errors as ErrorObject[])[0]
   const path = error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
   const key = (error.keyword === 'required' ? [...path, String(error.params.missingProperty)] : path).join('.')
-  const value = path.reduce<unknown>((node, part) => isObject(node) ? node[part] : undefined, meta)
+  // (Ajv's path leads to a value the envelope has: the one that is wrong, or the object that lacks a key.)
+  const value = path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], meta)
   // The envelope's schema only asks for keys, types and a list of values.
   const problem = error.keyword === 'required'
     ? 'missing'

@@ -17,7 +17,6 @@ export const LINES: ReadonlyArray<readonly [number, number, number]> = [
 
 export const CENTER = 4
 export const CORNERS: readonly number[] = [0, 2, 6, 8]
-export const SIDES: readonly number[] = [1, 3, 5, 7]
 
 export function opponentOf (mark: Mark): Mark {
   return mark === 'X' ? 'O' : 'X'

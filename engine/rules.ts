@@ -80,7 +80,8 @@ function analyzeBoard (board: Board): Analysis {
   // is the clearer message.
   const cross = lines.length < 2 || lines[0].some(cell => lines.every(line => line.includes(cell)))
   if (!cross) {
-    return reject('two_separate_lines', `${xLines.length > 0 ? 'X' : 'O'} has two separate lines of three; one last move can complete two lines only where they cross, so the game would have ended earlier.`)
+    return reject('two_separate_lines', `${xLines.length > 0 ? 'X' : 'O'} has two separate lines of three; one last move can complete two lines only ` +
+      'where they cross, so the game would have ended earlier.')
   }
   const counts = `the board has ${xCount} X and ${oCount} O`
   if (xCount > oCount + 1) {

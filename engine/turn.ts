@@ -60,7 +60,8 @@ export function playTurn (request: TurnRequest, random: RandomSource = Math.rand
       return fail('game_over', `No move can be added: ${finishedMessage(position)}. Start a new game with an empty board.`)
     }
     if (position.turn !== human) {
-      return fail('not_human_turn', `It is ${aiPlayer}'s turn, not the player's (${human}): ${describeCounts(position)}, so the player's move is already on the board or the sides are swapped.`)
+      return fail('not_human_turn', `It is ${aiPlayer}'s turn, not the player's (${human}): ${describeCounts(position)}, so the player's move is ` +
+        'already on the board or the sides are swapped.')
     }
     if (position.board[humanPosition - 1] !== ' ') {
       const free = emptyCells(position.board).map(cell => cell + 1).join(', ')

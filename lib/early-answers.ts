@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
-import { clip, quoted } from './errors.js'
+import { clip, errorBody, quoted } from './errors.js'
 import { API_HEADERS } from '../plugins/external/helmet.js'
 
 const CLIENT_ERRORS: Record<string, { statusCode: number, message: string }> = {
@@ -28,11 +28,12 @@ export const clientErrorHandler: FastifyServerOptions['clientErrorHandler'] = (e
     return
   }
   const { statusCode, message } = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP
-  const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message })
+  const body = JSON.stringify(errorBody(statusCode, message))
   // Ended, then closed a moment later, rather than destroyed at once: a connection closed with
   // input still unread (a body still trickling in) is reset, and the reset can drop the answer
   // before the client reads it.
-  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headerLines}connection: close\r\n\r\n${body}`)
+  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ` +
+    `${Buffer.byteLength(body)}\r\n${headerLines}connection: close\r\n\r\n${body}`)
   setTimeout(() => socket.destroy(), READ_GRACE_MS).unref()
 }
 
@@ -43,5 +44,5 @@ export function frameworkErrors (error: FastifyError, request: FastifyRequest, r
     ? `The URL ${quoted(request.url)} is not valid: encode "%" as %25 and other special characters as %XX.`
     : clip(error.message)
   request.log.info({ code: error.code, message }, 'request refused')
-  reply.headers(API_HEADERS).code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode], message })
+  reply.headers(API_HEADERS).code(statusCode).send(errorBody(statusCode, message))
 }

@@ -35,6 +35,9 @@ export interface ErrorBody { statusCode: number, error: string, code?: string, m
 export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody =>
   ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...(code !== undefined && statusCode < 500 ? { code } : {}), message })
 
+/** The status an error is answered with: its own when it is an error status, else 500. */
+export const statusOf = (error: { statusCode?: number }): number => error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+
 /** An error to throw from a route or a hook: the error handler answers it with its status and message. */
 export const httpError = (statusCode: number, message: string, code?: string): Error & { statusCode: number } =>
   Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })

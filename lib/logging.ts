@@ -13,9 +13,8 @@ let stdout: ReturnType<typeof destination> | undefined
 
 /**
  * Standard output for the log, written in blocks of at least 4 KB (about 25 request lines) and at
- * least once a second, instead of one write per line handed to libuv's thread pool. Under load that
- * is about 3 µs less CPU per request (`npm run bench`'s workload, 15 interleaved runs: lower in 11).
- * The price: a line can reach the output up to a second late (server.ts writes the start-up lines at
+ * least once a second, instead of one write per line handed to libuv's thread pool: under load,
+ * less CPU per request (docs/performance.md). The price: a line can reach the output up to a second late (server.ts writes the start-up lines at
  * once), and a process killed with SIGKILL loses at most that second's lines; any other exit, an
  * uncaught error included, writes them out first. One stream per process, shared by every instance.
  */

@@ -30,17 +30,29 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (calls per caller per minute)' }),
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 10 }), Type.String({ pattern: NETWORK_LIST })], {
     default: false,
-    description: 'false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where nothing else can reach the service)'
+    description: 'false, a number of proxies in front (1 to 10), a comma-separated list of proxy addresses or CIDRs, or true (every proxy; only where ' +
+      'nothing else can reach the service)'
   }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'a redis:// or rediss:// URL, such as redis://redis:6379' })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'an integer from 1 to 65535, other than PORT' })),
-  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 3000, description: 'milliseconds from 0 to 120000 to keep answering after a stop signal' }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({
+    minimum: 0,
+    maximum: 120_000,
+    default: 3000,
+    description: 'milliseconds from 0 to 120000 to keep answering after a stop signal'
+  }),
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
-  TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({ minimum: 1, description: 'a positive integer (calls per minute shared by the callers of one trusted address that name no player)' })),
+  TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'a positive integer (calls per minute shared by the callers of one trusted address that name no player)'
+  })),
   ALLOWED_HOSTS: Type.Optional(Type.String({ pattern: HOST_LIST, description: 'a comma-separated list of host names, such as game.example.com,10.0.0.5' })),
   OAUTH_ISSUER: Type.Optional(Type.String({ description: 'the authorization server\'s issuer URL, such as https://your-tenant.eu.auth0.com/' })),
   OAUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'the audience access tokens are issued for (by default PUBLIC_URL + /mcp)' })),
-  OAUTH_SCOPES: Type.Optional(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E, ]+$', description: 'scope names separated by spaces or commas, such as tictactoe:play' })),
+  OAUTH_SCOPES: Type.Optional(Type.String({
+    pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E, ]+$',
+    description: 'scope names separated by spaces or commas, such as tictactoe:play'
+  })),
   WIDGET_DOMAIN: Type.Optional(Type.String({ description: 'an https:// origin, such as https://tictactoe.example.com' })),
   ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
 })
@@ -53,8 +65,8 @@ export class ConfigError extends Error {
 
 const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 
-// Ajv, which Fastify loads anyway to validate requests, fills the defaults and checks the values
-// as they are written (TypeBox's own Value module would cost the start about 50 ms more to load).
+// Ajv fills the defaults and checks the values as they are written (compiled by the build for the
+// built server, lib/precompiled.ts); TypeBox's own Value module would be one more library to load.
 const checkConfig = compileStrict<Config>('configuration', ConfigSchema, { useDefaults: true })
 
 /**
@@ -128,15 +140,23 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
   }
   if (valid.REDIS_URL !== undefined) {
     const problem = checkRedisUrl(valid.REDIS_URL)
-    if (problem !== null) throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such as redis://redis:6379.`)
+    if (problem !== null) {
+      throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such ` +
+        'as redis://redis:6379.')
+    }
   }
   if (valid.OAUTH_ISSUER !== undefined) {
     // An issuer may have a path, as Keycloak's realms and Entra's tenants do.
     const problem = checkHttpsUrl(valid.OAUTH_ISSUER, 'an authorization server is reached over https', 'a path')
     if (problem !== null) throw new ConfigError(`OAUTH_ISSUER ${problem}${shown('OAUTH_ISSUER', valid.OAUTH_ISSUER)}.`)
-    if (valid.PUBLIC_URL === undefined) throw new ConfigError('OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.')
+    if (valid.PUBLIC_URL === undefined) {
+      throw new ConfigError('OAUTH_ISSUER needs PUBLIC_URL: the access tokens are issued for this service\'s address, and the clients are told where it is.')
+    }
   }
-  if (valid.METRICS_PORT === valid.PORT) throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ${valid.METRICS_PORT}): the metrics never share the public port.`)
+  if (valid.METRICS_PORT === valid.PORT) {
+    throw new ConfigError(`METRICS_PORT must be ${ConfigSchema.properties.METRICS_PORT.description} (got ` +
+      `${valid.METRICS_PORT}): the metrics never share the public port.`)
+  }
   const origins = { PUBLIC_URL: 'the GPT editor accepts only https', WIDGET_DOMAIN: 'ChatGPT takes only an https widget domain' }
   for (const key of ['PUBLIC_URL', 'WIDGET_DOMAIN'] as const) {
     const value = valid[key]

@@ -15,11 +15,12 @@
  * service or the control). So the ratio charges any server slower than bare Fastify for that too.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import { reachablePositions } from '../engine/index.js'
 import { positionsOf } from '../routes/human-move/answer.js'
+import { benchChart } from './bench-chart.js'
 import { cpuSeconds } from './process-cpu.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
@@ -82,7 +83,15 @@ async function measureOnce (name: string, server: Server, calls: Call[]): Promis
   const cpuBefore = cpuSeconds(server.child.pid as number)
   const result = await autocannon({ ...options, duration: DURATION_S })
   const cpuUs = (cpuSeconds(server.child.pid as number) - cpuBefore) * 1e6 / result.requests.total
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuUs,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx
+  }
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
@@ -91,7 +100,10 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
  * Start-up to the first answer and resident memory once started (after half a second idle), the
  * median of STARTS starts, the two scripts taking turns. One start alone swings by 100 ms here.
  */
-async function measureStarts (scripts: Array<{ script: string, env?: Record<string, string>, first?: FirstRequest }>, port: number): Promise<Array<{ startupMs: number, rssMb: number }>> {
+async function measureStarts (
+  scripts: Array<{ script: string; env?: Record<string, string>; first?: FirstRequest }>,
+  port: number
+): Promise<Array<{ startupMs: number; rssMb: number }>> {
   const runs = scripts.map(() => ({ startupMs: [] as number[], rssMb: [] as number[] }))
   for (let i = 0; i < STARTS; i++) {
     for (const [k, { script, env, first }] of scripts.entries()) {
@@ -200,8 +212,10 @@ for (const server of [hello, control, service, withRedis, sdkMinimal]) server?.c
 redis?.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
-console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
-console.log(`load: ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION_S} s per target, taking turns, after a warm-up; medians shown; the service logs one line per request (to /dev/null)`)
+console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
+  `${hasTaskset ? 'server on core 0, loader on core 1' : 'no taskset: server and loader share the cores'}`)
+console.log(`load: ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION_S} s per target, taking turns, after a warm-up; medians shown; the ` +
+  'service logs one line per request (to /dev/null)')
 console.log('')
 console.log('| target | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
@@ -212,13 +226,32 @@ const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4)
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
-console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs; goal >= 0.32)`)
-if (redisMove !== undefined) console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
-else console.log('  (no redis-server on this machine: the Redis store was not measured)')
-console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
+console.log(`GET /human_move, CPU per request against bare Fastify's: ${(bare.cpuUs / move.cpuUs).toFixed(2)} (${move.cpuUs.toFixed(1)} µs against ` +
+  `${bare.cpuUs.toFixed(1)} µs; goal >= 0.32)`)
+if (redisMove !== undefined) {
+  console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} ` +
+    `µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
+} else console.log('  (no redis-server on this machine: the Redis store was not measured)')
+console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ` +
+  `${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
 for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', mcp2026, sdk2026]] as const) {
-  console.log(`MCP move (${revision}): ${(door.cpuUs / move.cpuUs).toFixed(2)}x the same move through GET /human_move (${door.cpuUs.toFixed(1)} µs against ${move.cpuUs.toFixed(1)} µs; goal <= 2), ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call (${sdk.cpuUs.toFixed(1)} µs); p99 ${door.p99} ms`)
+  console.log(`MCP move (${revision}): ${(door.cpuUs / move.cpuUs).toFixed(2)}x the same move through GET /human_move (${door.cpuUs.toFixed(1)} µs ` +
+    `against ${move.cpuUs.toFixed(1)} µs; goal <= 2), ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call ` +
+      `(${sdk.cpuUs.toFixed(1)} µs); p99 ${door.p99} ms`)
 }
-console.log(`start to the first /health: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's first answer (${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; goal <= 1.5x)`)
-console.log(`start to the first answered MCP move: ${(serviceMcpStart.startupMs / bareMcpStart.startupMs).toFixed(2)}x bare Fastify's first POST /mcp (${serviceMcpStart.startupMs.toFixed(0)} ms against ${bareMcpStart.startupMs.toFixed(0)} ms; goal <= 1.6x)`)
-console.log(`resident memory idle after the first move: ${(serviceMcpStart.rssMb / bareMcpStart.rssMb).toFixed(2)}x bare Fastify's (${serviceMcpStart.rssMb.toFixed(0)} MB against ${bareMcpStart.rssMb.toFixed(0)} MB; goal <= 1.3x); ${rssLoaded.toFixed(0)} MB after the load`)
+console.log(`start to the first /health: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's first answer ` +
+  `(${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; goal <= 1.5x)`)
+console.log(`start to the first answered MCP move: ${(serviceMcpStart.startupMs / bareMcpStart.startupMs).toFixed(2)}x bare Fastify's first POST /mcp ` +
+  `(${serviceMcpStart.startupMs.toFixed(0)} ms against ${bareMcpStart.startupMs.toFixed(0)} ms; goal <= 1.6x)`)
+console.log(`resident memory idle after the first move: ${(serviceMcpStart.rssMb / bareMcpStart.rssMb).toFixed(2)}x bare Fastify's ` +
+  `(${serviceMcpStart.rssMb.toFixed(0)} MB against ${bareMcpStart.rssMb.toFixed(0)} MB; goal <= 1.3x); ${rssLoaded.toFixed(0)} MB after the load`)
+
+// The chart docs/performance.md shows (BENCH_CHART names another file; an empty one draws none).
+const chart = process.env.BENCH_CHART ?? new URL('../../docs/performance.svg', import.meta.url).pathname
+if (chart !== '') {
+  writeFileSync(chart, benchChart(`npm run bench: ${cpu}, ${os.cpus().length} cores, node ${process.version}`, results.map(({ name, cpuUs }) => ({ name, cpuUs })), [
+    { name: 'to the first /health', ms: serviceStart.startupMs, reference: bareStart.startupMs },
+    { name: 'to the first answered MCP move', ms: serviceMcpStart.startupMs, reference: bareMcpStart.startupMs }
+  ]))
+  console.log(`chart: ${chart}`)
+}

@@ -17,8 +17,14 @@ await mkdir(out, { recursive: true })
 const englishOnly = {
   name: 'zod-english-only',
   setup (build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args => args.importer.includes('/zod/') ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: args.resolveDir } : undefined)
-    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, args => ({ contents: "export { default as en } from '../locales/en.js'", resolveDir: args.pluginData }))
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, args =>
+      args.importer.includes('/zod/') ? { path: 'zod-locales', namespace: 'zod-english-only', pluginData: args.resolveDir } : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, args => ({
+      contents: 'export { default as en } from ' +
+        "'../locales/en.js'",
+      resolveDir: args.pluginData
+    }))
   }
 }
 

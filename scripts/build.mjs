@@ -61,12 +61,28 @@ function codeOf ({ maker, schema }) {
     }
     case 'fastify-validator': {
       let code
-      StandaloneValidator({ readMode: false, storeFunction: (_route, source) => { code = source } })({}, { customOptions: {} })({ schema, method: maker.method, url: maker.url, httpPart: maker.httpPart })
+      StandaloneValidator({
+        readMode: false,
+        storeFunction: (_route, source) => {
+          code = source
+        }
+      })(
+        {},
+        { customOptions: {} }
+      )({ schema, method: maker.method, url: maker.url, httpPart: maker.httpPart })
       return code
     }
     case 'fastify-serializer': {
       let code
-      StandaloneSerializer({ readMode: false, storeFunction: (_route, source) => { code = source } })({}, {})({ schema, method: maker.method, url: maker.url, httpStatus: maker.httpStatus })
+      StandaloneSerializer({
+        readMode: false,
+        storeFunction: (_route, source) => {
+          code = source
+        }
+      })(
+        {},
+        {}
+      )({ schema, method: maker.method, url: maker.url, httpStatus: maker.httpStatus })
       return code
     }
     case 'solved-positions': {
@@ -126,7 +142,9 @@ const replaced = { [join(root, 'lib/prebuilt.ts')]: prebuiltModule, [join(root, 
 const replacements = {
   name: 'built-server',
   setup (build) {
-    build.onLoad({ filter: /lib\/(?:prebuilt|folders)\.ts$/ }, args => replaced[args.path] === undefined ? undefined : { contents: replaced[args.path], loader: 'js', resolveDir: join(root, 'lib') })
+    build.onLoad({ filter: /lib\/(?:prebuilt|folders)\.ts$/ }, args =>
+      replaced[args.path] === undefined ? undefined : { contents: replaced[args.path], loader: 'js', resolveDir: join(root, 'lib') }
+    )
   }
 }
 
@@ -154,8 +172,20 @@ const result = await build({
 })
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'))
 // Which packages each output holds, for the tests that check what a start loads (test/e2e/built.e2e.ts).
-const packagesOf = output => [...new Set(Object.keys(output.inputs).map(input => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(name => name !== undefined))].sort()
-await writeFile(join(dist, 'outputs.json'), JSON.stringify(Object.fromEntries(outputs.map(([file, output]) => [relative(dist, join(root, file)), packagesOf(output)])), null, 1))
+const packagesOf = output =>
+  [
+    ...new Set(
+      Object.keys(output.inputs)
+        .map(input => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1])
+        .filter(name => name !== undefined)
+    )
+  ].sort()
+await writeFile(
+  join(dist, 'outputs.json'),
+  JSON.stringify(Object.fromEntries(outputs.map(([file, output]) => [relative(dist, join(root, file)), packagesOf(output)])), null, 1)
+)
 const size = file => `${Math.round(result.metafile.outputs[file].bytes / 1024)} KB`
-console.log(`built: dist/server.js (${size(outputs.find(([file]) => file.endsWith('dist/server.js'))[0])}), ${outputs.length - 1} chunks loaded on use; ${entries.length} things made ahead of time (${[...recorded.keys()].join(', ')}); ${Object.values(folders).flat().length} plugins from ${Object.keys(folders).join(', ')}`)
+console.log(`built: dist/server.js (${size(outputs.find(([file]) => file.endsWith('dist/server.js'))[0])}), ${outputs.length - 1} chunks loaded on ` +
+  `use; ${entries.length} things made ahead of time (${[...recorded.keys()].join(', ')}); ${Object.values(folders).flat().length} plugins from ` +
+    `${Object.keys(folders).join(', ')}`)
 console.log(`  (${relative(root, made)} holds what was made ahead of time, as the bundle took it)`)

@@ -60,7 +60,10 @@ const securitySchemesOf = (document: Json): Json =>
 
 const checks: Array<[string, Check]> = [
   ['OpenAPI version 3.1.0 or 3.1.1', document =>
-    document.openapi === '3.1.0' || document.openapi === '3.1.1' ? [] : [`openapi is ${JSON.stringify(document.openapi)}; the editor accepts only "3.1.0" or "3.1.1"`]],
+    document.openapi === '3.1.0' || document.openapi === '3.1.1'
+      ? []
+      : [`openapi is ${JSON.stringify(document.openapi)}; the editor accepts only ` +
+        '"3.1.0" or "3.1.1"']],
 
   ['exactly one https server on the root origin', document => {
     const servers = Array.isArray(document.servers) ? document.servers : []
@@ -75,7 +78,10 @@ const checks: Array<[string, Check]> = [
     const problems: string[] = []
     if (parsed.protocol !== 'https:') problems.push(`server URL ${url} is not https`)
     if (parsed.port !== '') problems.push(`server URL ${url} has a port; only the default https port is accepted`)
-    if (parsed.hostname === 'localhost' || /^[0-9.]+$/.test(parsed.hostname) || parsed.hostname.startsWith('[')) problems.push(`server URL ${url} is not a public host name`)
+    if (parsed.hostname === 'localhost' || /^[0-9.]+$/.test(parsed.hostname) || parsed.hostname.startsWith('[')) {
+      problems.push(`server URL ${url} is ` +
+        'not a public host name')
+    }
     // URL lowercases the host, so look at the text as written.
     if (/[A-Z]/.test(url.split('/')[2] ?? '')) problems.push(`server URL ${url} has upper-case letters in the host`)
     return problems
@@ -85,7 +91,10 @@ const checks: Array<[string, Check]> = [
     const seen = new Set<string>()
     return operations.flatMap(({ method, path, operation }) => {
       const id = operation.operationId
-      if (typeof id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(id)) return [`${method.toUpperCase()} ${path} has no valid operationId (letters, digits, _ and -); the editor skips it`]
+      if (typeof id !== 'string' || !/^[A-Za-z0-9_-]+$/.test(id)) {
+        return [`${method.toUpperCase()} ${path} has no valid operationId (letters, digits, ` +
+          '_ and -); the editor skips it']
+      }
       if (seen.has(id)) return [`operationId ${id} is used twice`]
       seen.add(id)
       return []
@@ -109,14 +118,16 @@ const checks: Array<[string, Check]> = [
     operations.flatMap(({ method, path, operation }) => (Array.isArray(operation.parameters) ? operation.parameters : []).flatMap(parameter => {
       const text = isObject(parameter) ? parameter.description : undefined
       return typeof text === 'string' && text.length > LIMITS.parameterDescription
-        ? [`${method.toUpperCase()} ${path} parameter ${String((parameter as Json).name)} description has ${text.length} characters (limit ${LIMITS.parameterDescription})`]
+        ? [`${method.toUpperCase()} ${path} parameter ${String((parameter as Json).name)} description has ${text.length} characters (limit ` +
+          `${LIMITS.parameterDescription})`]
         : []
     }))],
 
   ['no header or cookie parameters', (_document, operations) =>
     operations.flatMap(({ method, path, operation }) => (Array.isArray(operation.parameters) ? operation.parameters : []).flatMap(parameter =>
       isObject(parameter) && (parameter.in === 'header' || parameter.in === 'cookie')
-        ? [`${method.toUpperCase()} ${path} has the ${String(parameter.in)} parameter ${String(parameter.name)}; the editor drops it (use its authentication setting)`]
+        ? [`${method.toUpperCase()} ${path} has the ${String(parameter.in)} parameter ${String(parameter.name)}; the editor drops it (use its ` +
+          'authentication setting)']
         : []))],
 
   ['no HEAD operations', (_document, operations) =>
@@ -150,10 +161,14 @@ const checks: Array<[string, Check]> = [
       const flows = isObject(scheme.flows) ? scheme.flows : {}
       const code = flows.authorizationCode
       if (!isObject(code)) return [`the OAuth scheme ${name} has no authorizationCode flow; the GPT editor offers only the authorization code`]
-      const problems = Object.keys(flows).filter(flow => flow !== 'authorizationCode').map(flow => `the OAuth scheme ${name} also has the ${flow} flow, which the editor ignores`)
+      const problems = Object.keys(flows).filter(flow => flow !== 'authorizationCode').map(flow => `the OAuth scheme ${name} also has the ${flow} ` +
+        'flow, which the editor ignores')
       for (const key of ['authorizationUrl', 'tokenUrl']) {
         const url = code[key]
-        if (typeof url !== 'string' || !/^https:\/\/[^/]/.test(url)) problems.push(`the OAuth scheme ${name} has ${key} ${JSON.stringify(url)}; the editor needs an https URL`)
+        if (typeof url !== 'string' || !/^https:\/\/[^/]/.test(url)) {
+          problems.push(`the OAuth scheme ${name} has ${key} ${JSON.stringify(url)}; the ` +
+            'editor needs an https URL')
+        }
       }
       if (!isObject(code.scopes)) problems.push(`the OAuth scheme ${name} has no scopes object`)
       return problems

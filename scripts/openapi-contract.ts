@@ -39,7 +39,9 @@ export class DocumentContract {
         for (const parameter of (operation.parameters ?? []) as Json[]) {
           const schema = parameter.schema as Json | undefined
           for (const example of (schema?.examples ?? []) as unknown[]) {
-            if (!this.ajv.validate(schema as Json, example)) problems.push(`${method.toUpperCase()} ${path} ${String(parameter.name)}: example ${JSON.stringify(example)} does not match its schema`)
+            if (!this.ajv.validate(schema as Json, example)) {
+              problems.push(`${method.toUpperCase()} ${path} ${String(parameter.name)}: example ${JSON.stringify(example)} does not match its schema`)
+            }
           }
         }
       }

@@ -15,7 +15,16 @@ t.test('readable logs only when a person watches a terminal', async t => {
 
 t.test('a route a developer adds still gets Fastify\'s own compilers, loaded when first needed', async t => {
   const app = await buildApp(t)
-  app.get('/shaped', { schema: { querystring: { type: 'object', properties: { n: { type: 'integer' } } }, response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } } } }, async request => ({ ...(request.query as object), extra: 'dropped by the serializer' }))
+  app.get(
+    '/shaped',
+    {
+      schema: {
+        querystring: { type: 'object', properties: { n: { type: 'integer' } } },
+        response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } }
+      }
+    },
+    async request => ({ ...(request.query as object), extra: 'dropped by the serializer' })
+  )
   t.same((await app.inject('/shaped?n=3')).json(), { n: 3 }, 'validated (coerced) and serialized by their schemas')
 })
 

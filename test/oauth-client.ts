@@ -18,7 +18,13 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
 
   get redirectUrl (): string { return REDIRECT_URL }
   get clientMetadata () {
-    return { client_name: 'sign-in test', redirect_uris: [REDIRECT_URL], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' }
+    return {
+      client_name: 'sign-in test',
+      redirect_uris: [REDIRECT_URL],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none'
+    }
   }
 
   clientInformation () { return this.client }

@@ -11,8 +11,16 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor (issuer: string, configuration: Record<string, unknown>)
     callback (): (request: IncomingMessage, response: ServerResponse) => void
-    interactionDetails (request: IncomingMessage, response: ServerResponse): Promise<{ prompt: { name: string, details: unknown }, params: Record<string, unknown> }>
-    interactionFinished (request: IncomingMessage, response: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>
-    Grant: new (properties: { accountId: string, clientId: string }) => Grant
+    interactionDetails (
+      request: IncomingMessage,
+      response: ServerResponse
+    ): Promise<{ prompt: { name: string; details: unknown }; params: Record<string, unknown> }>
+    interactionFinished (
+      request: IncomingMessage,
+      response: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean }
+    ): Promise<void>
+    Grant: new (properties: { accountId: string; clientId: string }) => Grant
   }
 }

@@ -50,7 +50,9 @@ export async function exitOf (child: ChildProcess): Promise<number | null> {
 
 /** A redis-server of the test's own on `port` (Debian's; .ci/run installs it), stopped at teardown. */
 export async function startRedis (t: Test, port: number): Promise<ChildProcess> {
-  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })
   let output = ''
   redis.stdout?.on('data', chunk => { output += chunk })

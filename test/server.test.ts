@@ -14,7 +14,10 @@ t.test('a bad configuration stops the start with one line and exit status 1', as
 
 /** server.ts started with `env`, run to its exit: the status and what it wrote on each stream. */
 async function failedStart (env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, SERVER], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...process.execArgv, SERVER], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', chunk => { stdout += chunk })
@@ -48,7 +51,9 @@ t.test('the server listens on HOST:PORT and answers', async t => {
 })
 
 t.test('an uncaught error is logged and the server stops with exit status 1', async t => {
-  const { child, output } = await startServer(t, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${new URL('./fixtures/throw-later.mjs', import.meta.url).href}` })
+  const { child, output } = await startServer(t, {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${new URL('./fixtures/throw-later.mjs', import.meta.url).href}`
+  })
   child.stdin?.write('now\n')
   t.equal(await exitOf(child), 1)
   t.match(output(), '"msg":"stopping after an uncaught error"')

@@ -168,13 +168,18 @@ export function actionOf (definition: ActionDefinition): Action {
     if (schema[field] === undefined) throw new Error(`${where} needs schema.${field}.`)
   }
   const input = schema.body ?? schema.querystring
-  if (input === undefined || input.type !== 'object' || input.properties === undefined) throw new Error(`${where} needs an object schema with its properties for its querystring or body.`)
+  if (input === undefined || input.type !== 'object' || input.properties === undefined) {
+    throw new Error(`${where} needs an object schema with its ` +
+      'properties for its querystring or body.')
+  }
   const output = schema.response?.[200]
   if (output === undefined || output.type !== 'object') throw new Error(`${where} needs an object schema for its 200 response.`)
   const toolName = definition.tool ?? snakeCase(schema.operationId as string)
   const status = definition.status ?? { invoking: `Calling ${toolName}…`, invoked: `${toolName} answered` }
   const tooLong = Object.entries(status).find(([, line]) => line.length > STATUS_LINE_MAX)
-  if (tooLong !== undefined) throw new Error(`${where} has a status line (${tooLong[0]}) of ${tooLong[1].length} characters: chat hosts show at most ${STATUS_LINE_MAX}.`)
+  if (tooLong !== undefined) {
+    throw new Error(`${where} has a status line (${tooLong[0]}) of ${tooLong[1].length} characters: chat hosts show at most ${STATUS_LINE_MAX}.`)
+  }
   const inputIn = schema.body !== undefined ? 'body' : 'query'
   const httpPart = inputIn === 'body' ? 'body' : 'querystring'
   const validate = precompiled(`${method} ${url} input`, { kind: 'fastify-validator', method, url, httpPart }, input,
@@ -214,7 +219,10 @@ export default fp(async fastify => {
   fastify.decorate('action', function (this: FastifyInstance, definition: ActionDefinition) {
     const action = actionOf(definition)
     const clash = actions.find(other => other.toolName === action.toolName || other.operationId === action.operationId)
-    if (clash !== undefined) throw new Error(`The action ${action.method} ${action.url} has the same name as ${clash.method} ${clash.url}: give it another operationId.`)
+    if (clash !== undefined) {
+      throw new Error(`The action ${action.method} ${action.url} has the same name as ${clash.method} ${clash.url}: give it ` +
+        'another operationId.')
+    }
     actions.push(action)
     const { runAction } = this
     this.route({

@@ -60,7 +60,8 @@ export default fp(async fastify => {
 
   const howToCall = signIn === null
     ? 'send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer)'
-    : `send an access token of ${signIn.issuer} as "Authorization: Bearer <token>" (${signIn.metadataUrl} says where to get one)${key === undefined ? '' : ', or the API key'}`
+    : `send an access token of ${signIn.issuer} as "Authorization: Bearer <token>" (${signIn.metadataUrl} says where to get ` +
+      `one)${key === undefined ? '' : ', or the API key'}`
 
   const askForCredentials = (wrongKey: boolean): Refusal => new Refusal(401, wrongKey
     ? 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).'
@@ -73,14 +74,18 @@ export default fp(async fastify => {
       const missing = signIn.scopes.filter(scope => !scopes.includes(scope))
       if (missing.length > 0) {
         const description = `The access token lacks the scope ${missing.join(' ')}: sign in again granting it.`
-        return new Refusal(403, description, 'insufficient_scope', { headers: { 'www-authenticate': challenge(signIn, { code: 'insufficient_scope', description }) } })
+        return new Refusal(403, description, 'insufficient_scope', {
+          headers: { 'www-authenticate': challenge(signIn, { code: 'insufficient_scope', description }) }
+        })
       }
       signedIn(request, subject)
       request.log = request.log.child({ subject: subjectHash(subject) })
       return undefined
     } catch (error) {
       if (error instanceof TokenRefused) {
-        return new Refusal(401, error.message, 'invalid_token', { headers: { 'www-authenticate': challenge(signIn, { code: error.code, description: error.message }) } })
+        return new Refusal(401, error.message, 'invalid_token', {
+          headers: { 'www-authenticate': challenge(signIn, { code: error.code, description: error.message }) }
+        })
       }
       // Not the caller's fault: the issuer cannot be asked. A 503 that says so, uncounted.
       if (error instanceof IssuerUnavailable) return new Refusal(503, error.message, SIGN_IN_UNAVAILABLE, { headers: { 'retry-after': 5 } })

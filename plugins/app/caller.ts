@@ -137,7 +137,14 @@ export default fp(async fastify => {
     let caller: Caller
     if (request.subject !== null) {
       const subject = keyId(request.subject)
-      caller = { kind: 'subject', address, ...(hostId !== undefined ? { hostId } : {}), playKey: `sub:${subject}`, openKey: `sub:${subject}`, refusedKey: `ip:${address}` }
+      caller = {
+        kind: 'subject',
+        address,
+        ...(hostId !== undefined ? { hostId } : {}),
+        playKey: `sub:${subject}`,
+        openKey: `sub:${subject}`,
+        refusedKey: `ip:${address}`
+      }
     } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
       // With the API key, the key proves the call comes from the GPT it was given to.
       const id = `user:${keyId(hostId)}`

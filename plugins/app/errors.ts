@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
-import { type AjvError, PARAMETERS_HINT, clip, errorBody, reportServerError, validationMessage } from '../../lib/errors.js'
+import { type AjvError, PARAMETERS_HINT, clip, errorBody, reportServerError, statusOf, validationMessage } from '../../lib/errors.js'
 
 export default fp(async fastify => {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
@@ -16,7 +16,7 @@ export default fp(async fastify => {
       request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
       return reply.code(400).send(errorBody(400, `${message} ${PARAMETERS_HINT}`, 'invalid_parameter'))
     }
-    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+    const statusCode = statusOf(error)
     if (statusCode >= 500) {
       const message = reportServerError(error, statusCode, request, reply) ?? (statusCode === 503
         ? 'The server is busy or restarting; retry in a few seconds.'

@@ -52,7 +52,13 @@ function refused (refusal: Refusal, log: FastifyBaseLogger, line: 'request refus
   const { statusCode, message, code, options } = refusal
   const shown = options.hint === true ? `${message} ${PARAMETERS_HINT}` : message
   if (line !== null) log.info({ code, message: line === 'invalid request' ? message : clip(shown) }, line)
-  return { statusCode, json: JSON.stringify(errorBody(statusCode, shown, code)), message, ...(options.hint === true ? { hint: true } : {}), ...(options.headers !== undefined ? { headers: options.headers } : {}) }
+  return {
+    statusCode,
+    json: JSON.stringify(errorBody(statusCode, shown, code)),
+    message,
+    ...(options.hint === true ? { hint: true } : {}),
+    ...(options.headers !== undefined ? { headers: options.headers } : {})
+  }
 }
 
 export default fp(async fastify => {
@@ -77,7 +83,11 @@ export default fp(async fastify => {
     if (!action.validate(input)) {
       const context = action.inputIn === 'query' ? 'querystring' : 'body'
       // (Ajv keeps the first error only: all of them would let one call cost as much as it likes.)
-      return refused(new Refusal(400, validationMessage((action.validate.errors as AjvError[])[0], context, input), 'invalid_parameter', { hint: true }), log, 'invalid request')
+      return refused(
+        new Refusal(400, validationMessage((action.validate.errors as AjvError[])[0], context, input), 'invalid_parameter', { hint: true }),
+        log,
+        'invalid request'
+      )
     }
     // 5. The action.
     const answer = await action.handler(input, { door, caller, log })

@@ -96,8 +96,10 @@ export default fp(async fastify => {
   })
 
   // (`cache` reaches a limiter's store as it does a route's; the plugin's types omit it here.)
-  const limiter = (options: { max: number | ((request: FastifyRequest, key: string) => number), key: (request: FastifyRequest) => string }) =>
-    fastify.createRateLimit({ max: options.max, timeWindow: WINDOW_MS, cache: STORE_SIZE, keyGenerator: options.key } as Parameters<typeof fastify.createRateLimit>[0])
+  const limiter = (options: { max: number | ((request: FastifyRequest, key: string) => number); key: (request: FastifyRequest) => string }) =>
+    fastify.createRateLimit({ max: options.max, timeWindow: WINDOW_MS, cache: STORE_SIZE, keyGenerator: options.key } as Parameters<
+      typeof fastify.createRateLimit
+    >[0])
 
   /**
    * The ceiling of ids that cannot be believed, per address: read before the id's own count (a

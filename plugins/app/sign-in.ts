@@ -181,7 +181,10 @@ export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
       return metadata
     }, (error: IssuerUnavailable) => {
       lastFailure = now()
-      if (!down) fastify.log.warn({ issuer, error: clip(error.reason) }, `sign-in: the issuer does not answer; calls that need a token get 503 until it does (asked again at most every ${DISCOVERY_RETRY_MS / 1000} s)`)
+      if (!down) {
+        fastify.log.warn({ issuer, error: clip(error.reason) }, 'sign-in: the issuer does not answer; calls that need a token get 503 until ' +
+          `it does (asked again at most every ${DISCOVERY_RETRY_MS / 1000} s)`)
+      }
       down = true
       throw error
     }).finally(() => { asking = undefined })
@@ -200,7 +203,8 @@ export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
       now,
       report: reason => reason === undefined
         ? fastify.log.warn({ issuer, jwks: url.href }, 'sign-in: the issuer\'s keys are fetched again')
-        : fastify.log.warn({ issuer, error: clip(reason) }, `sign-in: the issuer's keys cannot be fetched; tokens are checked with the last keys fetched, for up to ${JWKS_STALE_MS / 3_600_000} hours (asked again at most every ${JWKS_RETRY_MS / 1000} s)`)
+        : fastify.log.warn({ issuer, error: clip(reason) }, 'sign-in: the issuer\'s keys cannot be fetched; tokens are checked with the last keys ' +
+          `fetched, for up to ${JWKS_STALE_MS / 3_600_000} hours (asked again at most every ${JWKS_RETRY_MS / 1000} s)`)
     })
   }
 
@@ -218,22 +222,24 @@ export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
         requiredClaims: ['exp', 'sub']
       })
     } catch (error) {
-      throw refusalOf(error as Error)
+      throw oauthRefusalOf(error as Error)
     }
     const { payload, protectedHeader } = verified
     const type = protectedHeader.typ?.toLowerCase().replace(/^application\//, '')
     if (type !== undefined && !ACCESS_TOKEN_TYPES.has(type)) {
-      throw new TokenRefused('invalid_token', `The access token is not accepted: its typ header is ${JSON.stringify(clip(protectedHeader.typ as string, 40))}, not at+jwt (RFC 9068): send an access token, not an ID token or another kind.`)
+      throw new TokenRefused('invalid_token', 'The access token is not accepted: its typ header is ' +
+        `${JSON.stringify(clip(protectedHeader.typ as string, 40))}, not at+jwt (RFC 9068): send an access token, not an ID token or another kind.`)
     }
     const { sub } = payload
     if (typeof sub !== 'string' || sub === '' || sub.length > SUBJECT_MAX) {
-      throw new TokenRefused('invalid_token', `The access token is not accepted: its sub claim must be a non-empty string of at most ${SUBJECT_MAX} characters.`)
+      throw new TokenRefused('invalid_token', `The access token is not accepted: its sub claim must be a non-empty string of at most ${SUBJECT_MAX} ` +
+        'characters.')
     }
     return { subject: sub, scopes: scopesIn(payload) }
   }
 
   /** jose's error as OAuth's, in a sentence that says what to do. */
-  function refusalOf (error: Error): Error {
+  function oauthRefusalOf (error: Error): Error {
     if (error instanceof KeysUnavailable) return new IssuerUnavailable(issuer as string, `its keys cannot be had: ${error.message}`)
     if (error instanceof errors.JWTExpired) return new TokenRefused('invalid_token', 'The access token has expired: get a new one (refresh it) and call again.')
     if (error instanceof errors.JWTClaimValidationFailed) {
@@ -246,8 +252,12 @@ export default fp<SignInOptions>(async (fastify, { now = Date.now }) => {
       }
       return new TokenRefused('invalid_token', `The access token is not accepted: ${what[error.claim] ?? `its ${error.claim} claim is wrong`}.`)
     }
-    if (error instanceof errors.JWKSNoMatchingKey) return new TokenRefused('invalid_token', 'The access token is signed with a key the issuer does not publish.')
-    if (error instanceof errors.JOSEAlgNotAllowed) return new TokenRefused('invalid_token', 'The access token is not signed with an asymmetric key of the issuer.')
+    if (error instanceof errors.JWKSNoMatchingKey) {
+      return new TokenRefused('invalid_token', 'The access token is signed with a key the issuer does not publish.')
+    }
+    if (error instanceof errors.JOSEAlgNotAllowed) {
+      return new TokenRefused('invalid_token', 'The access token is not signed with an asymmetric key of the issuer.')
+    }
     return new TokenRefused('invalid_token', 'The access token is not valid: send an access token of the issuer as "Authorization: Bearer <token>".')
   }
 

@@ -35,13 +35,14 @@ export default fp(async fastify => {
     fastify.decorate('gameMetrics', OFF)
     return
   }
-  // Loaded only when wanted (it and its client take about 40 ms and 13 MB at start). A CommonJS
+  // Loaded only when wanted (it and its client are large, in time and memory at start). A CommonJS
   // module whose plugin is its `default` export. One registry per process; a rebuilt app (in
   // tests) starts it afresh.
   const { default: fastifyMetrics } = (await import('fastify-metrics')).default
   await fastify.register(fastifyMetrics, { endpoint: null, clearRegisterOnInit: true, defaultMetrics: { enabled: true } })
   const { client } = fastify.metrics
-  const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new client.Counter<L>({ name, help, labelNames, registers: [client.register] })
+  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+    new client.Counter<L>({ name, help, labelNames, registers: [client.register] })
   const moves = counter('tictactoe_moves_total', 'Moves played, by the door they came through and the difficulty.', ['door', 'difficulty'])
   const finished = counter('tictactoe_games_finished_total', 'Games that ended with a move, by outcome (the AI won, the player won, a draw).', ['outcome'])
   const rejected = counter('tictactoe_rejected_boards_total', 'Boards refused as impossible, by code.', ['code'])
@@ -82,7 +83,8 @@ export default fp(async fastify => {
       await once(server, 'listening')
     } catch (error) {
       // server.ts says it in one line.
-      throw new Error(`METRICS_PORT ${port} cannot be used on ${fastify.config.HOST} (${String((error as NodeJS.ErrnoException).code)}): choose a free port, or stop what listens there.`)
+      throw new Error(`METRICS_PORT ${port} cannot be used on ${fastify.config.HOST} (${String((error as NodeJS.ErrnoException).code)}): choose a ` +
+        'free port, or stop what listens there.')
     }
     fastify.log.info({ port }, 'metrics at /metrics')
   })

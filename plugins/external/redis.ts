@@ -34,9 +34,16 @@ export default fp(async fastify => {
     fastify.decorate('redis', null)
     return
   }
-  // Loaded only when wanted: ioredis takes about 50 ms and 20 MB at start. (CommonJS modules: their
+  // Loaded only when wanted: ioredis is large, in time and memory at start. (CommonJS modules: their
   // exports are their default, in the built server's chunks too.)
-  const [{ default: { Redis } }, { default: { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } }] = await Promise.all([import('ioredis'), import('cockatiel')])
+  const [
+    {
+      default: { Redis }
+    },
+    {
+      default: { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }
+    }
+  ] = await Promise.all([import('ioredis'), import('cockatiel')])
   const where = new URL(url).host
 
   const breaker = circuitBreaker(handleWhen(error => error.message === 'Command timed out'), {
@@ -48,7 +55,8 @@ export default fp(async fastify => {
   breaker.onBreak(() => {
     if (hanging) return
     hanging = true
-    fastify.log.warn({ redis: where, timeouts: REDIS_TIMEOUTS_TO_BREAK }, 'Redis is not answering: calls are answered without the rate limit until it answers again')
+    fastify.log.warn({ redis: where, timeouts: REDIS_TIMEOUTS_TO_BREAK }, 'Redis is not answering: calls are answered without the rate limit until it ' +
+      'answers again')
   })
   breaker.onReset(() => {
     hanging = false

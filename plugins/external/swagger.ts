@@ -1,10 +1,10 @@
 /**
  * The OpenAPI document, generated from the routes' TypeBox schemas, and Swagger UI at /docs.
  * The document is OpenAPI 3.1.0 (what the GPT editor accepts); it gets its single `servers`
- * entry per request in routes/openapi.ts. With API_KEY set it declares exactly one bearer scheme.
+ * entry per request in routes/openapi/index.ts. With API_KEY set it declares exactly one bearer scheme.
  *
  * Swagger UI is loaded on the first visit to /docs, not at start (it and the static-file server it
- * brings cost a start some 50 ms, paid by the first move of a replica that scaled to zero): it is
+ * brings would cost every start, paid by the first move of a replica that scaled to zero): it is
  * served by a small Fastify instance of its own, made then, with this document, and /docs passes
  * the visit on to it.
  */

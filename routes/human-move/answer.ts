@@ -2,7 +2,17 @@
  * Between the game's wire format (shared by GET /human_move and the MCP tool) and the engine:
  * the query becomes a turn request, the engine's result becomes the answer a chat can use.
  */
-import { type Board, type Mark, type Position, type TurnError, type TurnErrorCode, type TurnRequest, type TurnResult, boardKey, boardText } from '../../engine/index.js'
+import {
+  type Board,
+  type Mark,
+  type Position,
+  type TurnError,
+  type TurnErrorCode,
+  type TurnRequest,
+  type TurnResult,
+  boardKey,
+  boardText
+} from '../../engine/index.js'
 import { Refusal, clip, quoted } from '../../lib/errors.js'
 import { type MoveAnswer, MoveQuery, positionNames } from './schema.js'
 
@@ -21,7 +31,9 @@ export function normalizeMoveInput (input: Record<string, unknown>): string | nu
     if (parameterNames.has(given)) continue
     const name = given.toLowerCase().replace(/\[.*$/, '')
     if (!parameterNames.has(name)) continue
-    if (name !== given.toLowerCase()) return `${clip(given, 60)} is not a parameter: send ${name} once, with no brackets, such as ${name}=${name === 'human_position' ? 5 : 'X'}.`
+    if (name !== given.toLowerCase()) {
+      return `${clip(given, 60)} is not a parameter: send ${name} once, with no brackets, such as ${name}=${name === 'human_position' ? 5 : 'X'}.`
+    }
     const value = input[given]
     delete input[given]
     // The same parameter twice, in two cases, is a repeat: validation says to give it once.

@@ -6,13 +6,16 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { answerJson, moveAnswer, moveRequestFrom, normalizeMoveInput, turnRefusal } from './answer.js'
+import { BOARD_VIEW_URI, PLAY_MOVE } from './names.js'
 import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
 
 export const humanMoveSchema = {
   operationId: 'humanMove',
   summary: "Play the AI's move in a tic-tac-toe game",
-  description: "Send the board as position_1..position_9 (X, O or empty; 1-3 is the top row) and the player's new cell as human_position. Returns the board after the AI's move, its reason, a message for the player, the status and the positions to send next. New game: an empty board; ai_player X lets the AI open.",
+  description: "Send the board as position_1..position_9 (X, O or empty; 1-3 is the top row) and the player's new cell as human_position. Returns the " +
+    "board after the AI's move, its reason, a message for the player, the status and the positions to send next. New game: an empty board; ai_player " +
+      'X lets the AI open.',
   'x-openai-isConsequential': false,
   querystring: MoveQuery,
   response: { 200: MoveAnswer, 400: ErrorAnswer }
@@ -23,13 +26,12 @@ const humanMove: FastifyPluginAsync = async fastify => {
     method: 'GET',
     url: '/human_move',
     schema: humanMoveSchema,
-    // `play_move` is the tool's name since the first MCP release: kept, though the operationId says humanMove.
-    tool: 'play_move',
+    tool: PLAY_MOVE,
     text: (answer: MoveAnswer) => `${answer.message}\n\n${answer.board_text}`,
     prompts: [playTicTacToe],
     status: { invoking: 'Playing the AI\'s move…', invoked: 'Board updated' },
     view: {
-      uri: 'ui://tictactoe/board.html',
+      uri: BOARD_VIEW_URI,
       name: 'board',
       title: 'Tic-tac-toe board',
       description: 'The game as a board to click: each move is a play_move call, the AI answers in place.'

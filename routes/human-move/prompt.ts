@@ -15,9 +15,10 @@ export const playTicTacToe: ActionPrompt = {
   text: ({ first, difficulty }) => {
     const opening = first === 'ai'
       ? 'You move first: call play_move now with an empty board, ai_player "X"'
-      : 'I move first and play X: show me the empty board with its cells numbered 1-9 and ask for my cell, then call play_move with an empty board, my cell as human_position, ai_player "O"'
+      : 'I move first and play X: show me the empty board with its cells numbered 1-9 and ask for my cell, then call play_move with an empty board, ' +
+        'my cell as human_position, ai_player "O"'
     return `Let's play tic-tac-toe at ${difficulty} difficulty. ${opening} and difficulty "${difficulty}". ` +
-      'After each result, show board_text in a code block and say its message; for my next move, send the positions from the last result unchanged with my new cell as human_position. ' +
-      'When the game ends, tell me the outcome and offer a new game.'
+      'After each result, show board_text in a code block and say its message; for my next move, send the positions from the last result unchanged ' +
+        'with my new cell as human_position. When the game ends, tell me the outcome and offer a new game.'
   }
 }

@@ -37,7 +37,8 @@ export const MoveQuery = Type.Object({
     minimum: 1,
     maximum: 9,
     examples: [9],
-    description: 'The free cell (1-9) the person just chose. Send the board from the last answer unchanged and put the new move here: the service places it, then plays. Omit it when the board already holds the move, or when the AI opens.'
+    description: 'The free cell (1-9) the person just chose. Send the board from the last answer unchanged and put the new move here: the service ' +
+      'places it, then plays. Omit it when the board already holds the move, or when the AI opens.'
   })),
   ai_player: Type.Optional(StringEnum(['X', 'O'], {
     default: 'O',
@@ -47,7 +48,8 @@ export const MoveQuery = Type.Object({
   difficulty: Type.Optional(StringEnum(['easy', 'medium', 'hard'], {
     default: 'hard',
     examples: ['hard'],
-    description: 'hard (default): perfect play, never loses. medium: always takes a win or blocks one, otherwise half the time a random move. easy: random moves.'
+    description: 'hard (default): perfect play, never loses. medium: always takes a win or blocks one, otherwise half the time a random move. easy: ' +
+      'random moves.'
   }))
 }, { additionalProperties: false })
 

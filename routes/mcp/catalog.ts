@@ -58,7 +58,14 @@ export function catalogOf (actions: readonly Action[], config: Config, pages: Re
   const tools: ListToolsResult = { tools: actions.map(action => toolOf(action, settings)) }
   const promptList: ListPromptsResult = { prompts: prompts.map(promptOf) }
   const resources: ListResourcesResult = {
-    resources: views.map(({ view, meta }) => ({ uri: view.uri, name: view.name, title: view.title, description: view.description, mimeType: VIEW_MIME_TYPE, _meta: meta }))
+    resources: views.map(({ view, meta }) => ({
+      uri: view.uri,
+      name: view.name,
+      title: view.title,
+      description: view.description,
+      mimeType: VIEW_MIME_TYPE,
+      _meta: meta
+    }))
   }
   // The resources are the views, each at a fixed address: no templates (listed empty, as the
   // resources capability asks).
@@ -74,10 +81,13 @@ export function catalogOf (actions: readonly Action[], config: Config, pages: Re
       'resources/templates/list': written(templates, PUBLIC)
     },
     discover: JSON.stringify(modern(discover, PUBLIC)),
-    views: new Map(views.map(({ view, meta }) => {
-      const read: ReadResourceResult = { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: meta }] }
-      return [view.uri, written(read, PRIVATE)]
-    })),
-    initialize: version => JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS } satisfies InitializeResult)
+    views: new Map(
+      views.map(({ view, meta }) => {
+        const read: ReadResourceResult = { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: meta }] }
+        return [view.uri, written(read, PRIVATE)]
+      })
+    ),
+    initialize: version =>
+      JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS } satisfies InitializeResult)
   }
 }

@@ -22,6 +22,7 @@
  * `openai/widgetDomain`, which only ChatGPT reads (the `openai/*` keys are its compatibility
  * fields; other hosts ignore them), and Claude keeps assigning its sandbox domain itself.
  */
+import { RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server'
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/server'
 import type { Action, ActionView } from '../../plugins/app/actions.js'
 import { type Config, scopesOf } from '../../plugins/config.js'
@@ -72,7 +73,12 @@ export function toolHostFields (action: Action, settings: HostSettings): Pick<To
   const uri = action.view?.uri
   if (uri !== undefined) {
     // The view calls the tool itself when the person clicks a cell.
-    Object.assign(meta, { ui: { resourceUri: uri, visibility: ['model', 'app'] }, 'ui/resourceUri': uri, 'openai/outputTemplate': uri, 'openai/widgetAccessible': true })
+    Object.assign(meta, {
+      ui: { resourceUri: uri, visibility: ['model', 'app'] },
+      [RESOURCE_URI_META_KEY]: uri,
+      'openai/outputTemplate': uri,
+      'openai/widgetAccessible': true
+    })
   }
   return { ...(settings.securitySchemes !== undefined ? { securitySchemes: settings.securitySchemes } : {}), _meta: meta }
 }

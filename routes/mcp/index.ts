@@ -34,7 +34,10 @@ const mcpHeadersOf = (request: FastifyRequest): McpHeaders => ({
   name: headerOf(request, 'mcp-name')
 })
 
-const rejected = (rejection: Rejection, id: Message['id'] | null): Answer => ({ status: rejection.status, json: errorText(rejection.code, rejection.message, id ?? null, rejection.data) })
+const rejected = (rejection: Rejection, id: Message['id'] | null): Answer => ({
+  status: rejection.status,
+  json: errorText(rejection.code, rejection.message, id ?? null, rejection.data)
+})
 
 /** A 2025 client must take both answers the transport may give (the SDK's transport refuses it so). */
 const acceptsBoth = (request: FastifyRequest): boolean => {
@@ -105,7 +108,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // against the caller's allowance of messages, as the messages do.
     const origins = listOf(door.config.ALLOWED_ORIGINS)
     if (origins.length > 0) {
-      const countPreflight: onRequestHookHandler = (request, reply, done) => request.method === 'OPTIONS' ? allowances.open.call(door, request, reply, done) : done()
+      const countPreflight: onRequestHookHandler = (request, reply, done) =>
+        request.method === 'OPTIONS' ? allowances.open.call(door, request, reply, done) : done()
       door.addHook('onRequest', countPreflight)
       await door.register(cors, {
         origin: origins,
@@ -125,7 +129,9 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
       const { body } = request
       const refused = refusalOf(body, toolNames)
       if (refused !== undefined) return await reply.code(400).send(refused)
-      if (!isMessage(body)) return await reply.code(400).send(jsonRpcError(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)))
+      if (!isMessage(body)) {
+        return await reply.code(400).send(jsonRpcError(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)))
+      }
       return await send(reply, await answer(request, body))
     })
 

@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { clip, reportServerError } from '../../lib/errors.js'
+import { clip, reportServerError, statusOf } from '../../lib/errors.js'
 import { compileStrict } from '../../lib/strict-validator.js'
 
 // JSON-RPC's own codes, and MCP's (ProtocolErrorCode in @modelcontextprotocol/server).
@@ -36,7 +36,11 @@ export const JsonRpcMessage = Type.Union([
   // A notification has no id at all (an `id` of another type is not a notification but a broken request).
   Type.Object({ jsonrpc: Type.Literal('2.0'), id: Type.Optional(Type.Never()), method: Type.String(), params: Params }),
   Type.Object({ jsonrpc: Type.Literal('2.0'), id: Id, result: Type.Record(Type.String(), Type.Unknown()) }),
-  Type.Object({ jsonrpc: Type.Literal('2.0'), id: Type.Optional(Type.Union([Id, Type.Null()])), error: Type.Object({ code: Type.Integer(), message: Type.String() }) })
+  Type.Object({
+    jsonrpc: Type.Literal('2.0'),
+    id: Type.Optional(Type.Union([Id, Type.Null()])),
+    error: Type.Object({ code: Type.Integer(), message: Type.String() })
+  })
 ])
 
 export interface Message { jsonrpc: '2.0', id?: RequestId, method?: string, params?: Record<string, unknown>, result?: unknown, error?: unknown }
@@ -64,7 +68,7 @@ export const errorText = (code: number, message: string, id: RequestId | null, d
 const NOT_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY'])
 
 export function jsonRpcErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const statusCode = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+  const statusCode = statusOf(error)
   if (statusCode >= 500) {
     return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR, reportServerError(error, statusCode, request, reply) ??
       `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
@@ -72,7 +76,8 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   const message = clip(error.message)
   request.log.info({ code: error.code, message }, 'request refused')
   if (NOT_JSON.has(error.code)) {
-    return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
+    return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as ' +
+      '{"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return reply.code(415).send(jsonRpcError(SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json'))

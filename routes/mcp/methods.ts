@@ -14,7 +14,8 @@ import type { Catalog } from './catalog.js'
 import { modern } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
 import { negotiated } from './revisions.js'
-import { VIEW_CALL_META, choicesOf, queryOf, unknownArguments } from './tools.js'
+import { choicesOf, queryOf, unknownArguments } from './tools.js'
+import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
 /** An answer to a message: its HTTP status and its JSON text (none for 202). */
 export interface Answer { status: number, json?: string }
@@ -52,7 +53,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const unknown = unknownArguments(action, args)
     if (unknown !== undefined) return toolError(unknown)
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
-    const door = params._meta?.[VIEW_CALL_META] === 'view' ? 'view' : 'mcp'
+    const door = params._meta?.[VIEW_CALL_META] === FROM_VIEW ? 'view' : 'mcp'
     const outcome = await fastify.runAction(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
     if (outcome.statusCode !== 200) return toolError(outcome.hint === true ? `${outcome.message as string} ${TOOL_HINT}` : outcome.message as string)
     // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
@@ -64,10 +65,15 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const { params } = call
     const { prompts } = catalog()
     const prompt = prompts.get(params.name)
-    if (prompt === undefined) return error(call, INVALID_PARAMS, `There is no prompt "${String(params.name)}"; the prompts are ${[...prompts.keys()].join(', ')}.`)
+    if (prompt === undefined) {
+      return error(call, INVALID_PARAMS, `There is no prompt "${String(params.name)}"; the prompts are ${[...prompts.keys()].join(', ')}.`)
+    }
     const chosen = choicesOf(prompt, params.arguments)
     if ('problem' in chosen) return error(call, INVALID_PARAMS, chosen.problem)
-    const result: GetPromptResult = { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text(chosen.choices) } }] }
+    const result: GetPromptResult = {
+      description: prompt.description,
+      messages: [{ role: 'user', content: { type: 'text', text: prompt.text(chosen.choices) } }]
+    }
     return ok(call, JSON.stringify(call.modern ? modern(result) : result))
   }
 
@@ -95,7 +101,8 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     initialize: call => {
       const { protocolVersion, capabilities, clientInfo } = call.params
       if (typeof protocolVersion !== 'string' || !isObject(capabilities) || !isObject(clientInfo)) {
-        return error(call, INVALID_PARAMS, 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP clients send them.')
+        return error(call, INVALID_PARAMS, 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP ' +
+          'clients send them.')
       }
       return ok(call, catalog().initialize(negotiated(protocolVersion)))
     },

@@ -73,7 +73,9 @@ export function dnsRebindingProtection (fastify: FastifyInstance): void {
   const { config, allowances: { refused } } = fastify
   const hosts = allowedHosts(config)
   const origins = listOf(config.ALLOWED_ORIGINS)
-  if (hosts.length === 0) fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
+  if (hosts.length === 0) {
+    fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
+  }
   const guard: onRequestHookHandler = (request, reply, done) => {
     const blocked = refused.blocked(request)
     if (blocked !== undefined) return answer(reply, blocked)

@@ -18,7 +18,8 @@ export const MAX_DEPTH = 32
 type Refusal = ReturnType<typeof jsonRpcError>
 type Message = { id?: string | number, method?: unknown, params?: unknown }
 
-const kindOf = (value: unknown): string => value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+const kindOf = (value: unknown): string =>
+  value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
@@ -57,7 +58,10 @@ function paramsProblem (method: unknown, params: unknown, tools: ToolNames): str
       if (typeof params.name !== 'string') return `tools/call needs params.name, the tool's name as a string, ${example} (got ${kindOf(params.name)}).`
       const args = params.arguments
       if (args === undefined) return undefined
-      if (!isObject(args)) return `arguments must be an object of the tool's parameters by name, as its inputSchema lists them (got ${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}).`
+      if (!isObject(args)) {
+        return 'arguments must be an object of the tool\'s parameters by name, as its inputSchema lists them (got ' +
+          `${args === null ? 'null' : Array.isArray(args) ? 'an array' : typeof args}).`
+      }
       const names = tools.get(params.name)
       if (names !== undefined && hasMoreNamesThan(args, names.length)) {
         return `${params.name} takes at most ${names.length} arguments (${names.join(', ')}): send only those.`
@@ -65,17 +69,24 @@ function paramsProblem (method: unknown, params: unknown, tools: ToolNames): str
       return undefined
     }
     case 'prompts/get': {
-      if (!isObject(params) || typeof params.name !== 'string') return `prompts/get needs params.name, the prompt's name as a string (got ${kindOf(isObject(params) ? params.name : params)}).`
+      if (!isObject(params) || typeof params.name !== 'string') {
+        return `prompts/get needs params.name, the prompt's name as a string (got ${kindOf(isObject(params) ? params.name : params)}).`
+      }
       const args = params.arguments
       if (args === undefined) return undefined
       if (!isObject(args)) return `prompts/get arguments must be an object of strings by name (got ${kindOf(args)}).`
       for (const name in args) {
-        if (typeof args[name] !== 'string') return `prompts/get arguments are strings: give ${JSON.stringify(name.slice(0, 40))} as text (got ${kindOf(args[name])}).`
+        if (typeof args[name] !== 'string') {
+          return `prompts/get arguments are strings: give ${JSON.stringify(name.slice(0, 40))} as text (got ${kindOf(args[name])}).`
+        }
       }
       return undefined
     }
     case 'resources/read':
-      if (!isObject(params) || typeof params.uri !== 'string') return `resources/read needs params.uri, the resource's address as a string, as resources/list gives it (got ${kindOf(isObject(params) ? params.uri : params)}).`
+      if (!isObject(params) || typeof params.uri !== 'string') {
+        return 'resources/read needs params.uri, the resource\'s address as a string, as ' +
+          `resources/list gives it (got ${kindOf(isObject(params) ? params.uri : params)}).`
+      }
       return undefined
     default:
       return undefined
@@ -93,6 +104,9 @@ export function refusalOf (body: unknown, tools: ToolNames): Refusal | undefined
   // The shape first: it refuses a call with too many names without walking them.
   const problem = paramsProblem(message.method, message.params, tools)
   if (problem !== undefined) return jsonRpcError(INVALID_PARAMS, problem, id)
-  if (nestsDeeperThan(body, MAX_DEPTH)) return jsonRpcError(INVALID_PARAMS, `The message nests more than ${MAX_DEPTH} levels deep: send the tool's arguments as its inputSchema describes them.`, id)
+  if (nestsDeeperThan(body, MAX_DEPTH)) {
+    return jsonRpcError(INVALID_PARAMS, `The message nests more than ${MAX_DEPTH} levels deep: send the tool's ` +
+      'arguments as its inputSchema describes them.', id)
+  }
   return undefined
 }

@@ -38,7 +38,9 @@ const Envelope = Type.Object({
   [PROTOCOL_VERSION_KEY]: Type.String(),
   [CLIENT_INFO_KEY]: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
   [CLIENT_CAPABILITIES_KEY]: Type.Object({}),
-  [LOG_LEVEL_KEY]: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] }))
+  [LOG_LEVEL_KEY]: Type.Optional(
+    Type.Unsafe<string>({ type: 'string', enum: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] })
+  )
 })
 const checkEnvelope = compileStrict<Static<typeof Envelope>>('mcp request envelope', Envelope)
 
@@ -55,7 +57,8 @@ export interface McpHeaders { version?: string, method?: string, name?: string }
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
-const kindOf = (value: unknown): string => value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
 const headerMismatch = (header: string, body: string): Rejection =>
   ({ status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } })
@@ -101,14 +104,30 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
   const meta = metaOf(params)
   if (meta !== undefined && PROTOCOL_VERSION_KEY in meta) {
     const claimed = meta[PROTOCOL_VERSION_KEY]
-    const issue = request ? envelopeIssue(meta) : typeof claimed === 'string' ? undefined : { key: PROTOCOL_VERSION_KEY, problem: `expected string, got ${kindOf(claimed)}` }
+    const issue = request
+      ? envelopeIssue(meta)
+      : typeof claimed === 'string'
+        ? undefined
+        : {
+            key: PROTOCOL_VERSION_KEY,
+            problem: `expected string, got ${kindOf(claimed)}`
+          }
     if (issue !== undefined) {
-      return { era: 'rejected', rejection: { status: 400, code: INVALID_PARAMS, message: `Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`, data: { envelope: issue } } }
+      return {
+        era: 'rejected',
+        rejection: {
+          status: 400,
+          code: INVALID_PARAMS,
+          message: `Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`,
+          data: { envelope: issue }
+        }
+      }
     }
     const revision = claimed as string
     const kind = request ? 'request' : 'notification'
     if (headers.version !== undefined && headers.version !== revision) {
-      return mismatch(headers.version, `the ${request ? 'body envelope' : 'notification envelope'} names protocol version ${revision} but the MCP-Protocol-Version header names ${headers.version}`)
+      return mismatch(headers.version, `the ${request ? 'body envelope' : 'notification envelope'} names protocol version ${revision} but the ` +
+        `MCP-Protocol-Version header names ${headers.version}`)
     }
     if (headers.method !== undefined && headers.method !== method && (request || isModern(revision))) {
       return mismatch(headers.method, `the ${request ? 'body' : 'notification body'} names method ${method} but the Mcp-Method header names ${headers.method}`)
@@ -118,7 +137,9 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
   }
   if (headerModern) {
     if (!request) {
-      if (headers.method !== undefined && headers.method !== method) return mismatch(headers.method, `the notification body names method ${method} but the Mcp-Method header names ${headers.method}`)
+      if (headers.method !== undefined && headers.method !== method) {
+        return mismatch(headers.method, `the notification body names method ${method} but the Mcp-Method header names ${headers.method}`)
+      }
       return { era: 'modern', kind: 'notification', revision: headers.version as string }
     }
     // (An envelope with no claim lacks its protocol version, at least.)
@@ -128,7 +149,8 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
       rejection: {
         status: 400,
         code: INVALID_PARAMS,
-        message: `Invalid params: the MCP-Protocol-Version header names protocol revision ${headers.version as string}, but the request is missing the required per-request envelope key(s): ${missing.join(', ')}`,
+        message: `Invalid params: the MCP-Protocol-Version header names protocol revision ${headers.version as string}, but the request is missing ` +
+          `the required per-request envelope key(s): ${missing.join(', ')}`,
         data: { envelope: { missing } }
       }
     }
@@ -139,13 +161,22 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
 /** A revision of the stateless era this door does not serve: the error names the ones it does. */
 export function unsupportedModern (revision: string): Rejection | undefined {
   if ((MODERN_VERSIONS as readonly string[]).includes(revision)) return undefined
-  return { status: 400, code: UNSUPPORTED_VERSION, message: `Unsupported protocol version: ${revision}`, data: { supported: [...MODERN_VERSIONS], requested: revision } }
+  return {
+    status: 400,
+    code: UNSUPPORTED_VERSION,
+    message: `Unsupported protocol version: ${revision}`,
+    data: { supported: [...MODERN_VERSIONS], requested: revision }
+  }
 }
 
 /** The `MCP-Protocol-Version` header of a 2025 request (after the handshake) must name a revision served. */
 export function unsupportedLegacyHeader (version: string | undefined): Rejection | undefined {
   if (version === undefined || (LEGACY_VERSIONS as readonly string[]).includes(version)) return undefined
-  return { status: 400, code: SERVER_ERROR, message: `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})` }
+  return {
+    status: 400,
+    code: SERVER_ERROR,
+    message: `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})`
+  }
 }
 
 /** The revision an `initialize` agrees on: the client's when served, else the newest (the client then decides). */
@@ -173,17 +204,25 @@ function decodedName (value: string): string | undefined {
 /** The standard headers a 2026-07-28 request must carry and agree with (notifications are exempt). */
 export function headerProblem (message: Message, revision: string, headers: McpHeaders): Rejection | undefined {
   const method = message.method as string
-  if (headers.version === undefined) return headerMismatch('(missing)', `the body envelope names protocol version ${revision} but the required MCP-Protocol-Version header is absent`)
+  if (headers.version === undefined) {
+    return headerMismatch('(missing)', `the body envelope names protocol version ${revision} but the required ` +
+      'MCP-Protocol-Version header is absent')
+  }
   if (headers.method === undefined) return headerMismatch('(missing)', `the body names method ${method} but the required Mcp-Method header is absent`)
   const field = Object.hasOwn(NAME_SOURCE, method) ? NAME_SOURCE[method] : undefined
   if (field === undefined) return undefined
   const value = message.params?.[field]
   const bodyValue = typeof value === 'string' ? value : undefined
   if (headers.name === undefined) {
-    return bodyValue === undefined ? undefined : headerMismatch('(missing)', `the body carries params.${field}="${bodyValue}" but the required Mcp-Name header is absent`)
+    return bodyValue === undefined
+      ? undefined
+      : headerMismatch('(missing)', `the body carries params.${field}="${bodyValue}" but the required ` +
+        'Mcp-Name header is absent')
   }
   const name = decodedName(headers.name)
   if (name === undefined) return headerMismatch(headers.name, 'the Mcp-Name header carries an invalid Base64 sentinel value')
-  if (bodyValue !== undefined && name !== bodyValue) return headerMismatch(headers.name, `the body carries params.${field}="${bodyValue}" but the Mcp-Name header names "${name}"`)
+  if (bodyValue !== undefined && name !== bodyValue) {
+    return headerMismatch(headers.name, `the body carries params.${field}="${bodyValue}" but the Mcp-Name header names "${name}"`)
+  }
   return undefined
 }

@@ -3,6 +3,7 @@
  * title, description, input and output schemas, annotations), so a new action folder is a new
  * tool; and a tool call's arguments as the action takes its input.
  */
+import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server'
 import type { Prompt, Tool } from '@modelcontextprotocol/server'
 import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
 import { quoted } from '../../lib/errors.js'
@@ -34,7 +35,7 @@ function portable (schema: unknown): any {
 }
 
 /** The MCP Apps resource type: an HTML page for the host to show in a sandboxed frame. */
-export const VIEW_MIME_TYPE = 'text/html;profile=mcp-app'
+export const VIEW_MIME_TYPE = RESOURCE_MIME_TYPE
 
 export function toolOf (action: Action, settings: HostSettings): Tool {
   return {
@@ -57,14 +58,15 @@ export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = 
   const choices: Record<string, string> = {}
   for (const { name, values, fallback } of prompt.arguments) {
     const given = args[name]?.trim().toLowerCase()
-    if (given !== undefined && given !== '' && !values.includes(given)) return { problem: `${name} must be one of ${values.join(', ')} (got ${quoted(args[name])}).` }
+    if (given !== undefined && given !== '' && !values.includes(given)) {
+      return {
+        problem: `${name} must be one of ${values.join(', ')} (got ${quoted(args[name])}).`
+      }
+    }
     choices[name] = given === undefined || given === '' ? fallback : given
   }
   return { choices }
 }
-
-/** The key a view puts in its call's `_meta` to say the person clicked (see views/board). */
-export const VIEW_CALL_META = 'tictactoe/door'
 
 /**
  * Tool arguments as the action's query would read them, had a GPT sent them in its URL: every value
@@ -74,7 +76,11 @@ export const VIEW_CALL_META = 'tictactoe/door'
 export function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {}
   for (const [name, value] of Object.entries(args)) {
-    const values = Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [typeof value === 'object' ? JSON.stringify(value) : String(value)]
+    const values = Array.isArray(value)
+      ? value.map(String)
+      : value === undefined || value === null
+        ? []
+        : [typeof value === 'object' ? JSON.stringify(value) : String(value)]
     if (values.length > 0) query[name] = values.length === 1 ? values[0] : values
   }
   return query
@@ -91,5 +97,6 @@ export function unknownArguments (action: Action, args: Record<string, unknown>)
   const unknown = Object.keys(args).filter(name => !Object.hasOwn(listed, name))
   if (unknown.length === 0) return undefined
   const named = unknown.slice(0, 3).map(name => JSON.stringify(name.slice(0, 40))).join(', ')
-  return `${action.toolName} has no argument ${named}${unknown.length > 3 ? ' and others' : ''}: its arguments are ${Object.keys(listed).join(', ')}. Send only those.`
+  return `${action.toolName} has no argument ${named}${unknown.length > 3 ? ' and others' : ''}: its arguments are ${Object.keys(listed).join(', ')}. ` +
+    'Send only those.'
 }

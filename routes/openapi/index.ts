@@ -21,7 +21,10 @@ export default async function openapiRoutes (fastify: FastifyInstance): Promise<
     if (signIn === null) return {}
     // Throws IssuerUnavailable (a 503 that says so) while the issuer does not answer.
     const metadata = await signIn.metadata()
-    const { [BEARER_SCHEME]: _bearer, ...otherSchemes } = ((generated.components as Record<string, any> | undefined)?.securitySchemes ?? {}) as Record<string, unknown>
+    const { [BEARER_SCHEME]: _bearer, ...otherSchemes } = ((generated.components as Record<string, any> | undefined)?.securitySchemes ?? {}) as Record<
+      string,
+      unknown
+    >
     return {
       components: {
         ...(generated.components as Record<string, unknown> | undefined),
@@ -52,7 +55,7 @@ export default async function openapiRoutes (fastify: FastifyInstance): Promise<
   fastify.get('/openapi.json', { schema: { hide: true } }, async request => await documentFor(request))
 
   fastify.get('/openapi.yaml', { schema: { hide: true } }, async (request, reply) => {
-    // Loaded on the first request for YAML: most builders import the JSON, and yaml costs 20 ms at
+    // Loaded on the first request for YAML: most builders import the JSON, and yaml would cost every
     // start. A CommonJS module: its exports are its default (in the built server's chunks too).
     const { stringify } = (await import('yaml')).default
     return reply.type('application/yaml; charset=utf-8').send(stringify(await documentFor(request), { aliasDuplicateObjects: false }))

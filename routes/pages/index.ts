@@ -41,9 +41,16 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
         version: packageInfo.version,
         description: packageInfo.description,
         links: { openapi: `${base}/openapi.json`, mcp: `${base}/mcp`, docs: `${base}/docs`, privacy: `${base}/privacy`, health: `${base}/health` },
-        auth: auth.type === 'oauth2'
-          ? { type: 'oauth2', authorization_url: auth.authorizationUrl, token_url: auth.tokenUrl, scope: auth.scope, token_exchange_method: auth.tokenExchangeMethod }
-          : auth.type
+        auth:
+          auth.type === 'oauth2'
+            ? {
+                type: 'oauth2',
+                authorization_url: auth.authorizationUrl,
+                token_url: auth.tokenUrl,
+                scope: auth.scope,
+                token_exchange_method: auth.tokenExchangeMethod
+              }
+            : auth.type
       }
     }
     return reply.type('text/html; charset=utf-8').send(setupPage(base, auth))

@@ -4,10 +4,18 @@ import { escapeHtml, page } from './html.js'
 export function privacyPolicy (contact: string) {
   return {
     service: 'Tic-tac-toe opponent',
-    received: 'The board (the nine cells), the player\'s chosen cell, the AI side and the difficulty; and, as with any web request, the caller\'s network address and request headers. ChatGPT also sends conversation, GPT and ephemeral user identifiers.',
-    chat_hosts: 'Through the MCP door (ChatGPT apps and connectors, Claude, other MCP clients), a host may send more with each call. ChatGPT sends an anonymized user identifier (openai/subject), a session identifier, the locale, the browser\'s user agent and a coarse location (city, region, country, time zone). The service uses the anonymized user identifier only to count that person\'s calls for one minute, so each player has their own allowance, and ignores the rest. Claude sends no user identifier. With sign-in, the access token\'s subject is used the same way, and the token itself is checked and never kept.',
-    logged: 'For each request: the time, method, route, status, response time, a random request id, and ChatGPT\'s conversation and GPT identifiers when sent; for a signed-in call, a short one-way hash of the subject, so one person\'s calls can be followed without naming them. Not logged: the board, network addresses, user identifiers, session, locale, user agent, location, or credentials.',
-    retention: 'Nothing is stored by the service itself. Rate limiting keeps a per-caller counter in memory (or in the operator\'s Redis) for one minute. Logs are kept by the platform that runs this deployment, for as long as its operator configures.',
+    received: 'The board (the nine cells), the player\'s chosen cell, the AI side and the difficulty; and, as with any web request, the caller\'s ' +
+      'network address and request headers. ChatGPT also sends conversation, GPT and ephemeral user identifiers.',
+    chat_hosts: 'Through the MCP door (ChatGPT apps and connectors, Claude, other MCP clients), a host may send more with each call. ChatGPT sends an ' +
+      'anonymized user identifier (openai/subject), a session identifier, the locale, the browser\'s user agent and a coarse location (city, region, ' +
+        'country, time zone). The service uses the anonymized user identifier only to count that person\'s calls for one minute, so each player has ' +
+          'their own allowance, and ignores the rest. Claude sends no user identifier. With sign-in, the access token\'s subject is used the same ' +
+            'way, and the token itself is checked and never kept.',
+    logged: 'For each request: the time, method, route, status, response time, a random request id, and ChatGPT\'s conversation and GPT identifiers ' +
+      'when sent; for a signed-in call, a short one-way hash of the subject, so one person\'s calls can be followed without naming them. Not logged: ' +
+        'the board, network addresses, user identifiers, session, locale, user agent, location, or credentials.',
+    retention: 'Nothing is stored by the service itself. Rate limiting keeps a per-caller counter in memory (or in the operator\'s Redis) for one ' +
+      'minute. Logs are kept by the platform that runs this deployment, for as long as its operator configures.',
     personal_data: 'No account, name, e-mail, cookie or tracking. No data is sold or shared, and none is used to train models.',
     contact
   }

@@ -27,7 +27,10 @@ export function tokenExchangeMethod (supported: string[] | undefined): string {
 }
 
 function authSection (auth: SetupAuth): string {
-  if (auth.type === 'none') return '<p>Choose <b>None</b>: this deployment has no <code>API_KEY</code> set. To keep other callers out, set <code>API_KEY</code> and choose API Key / Bearer here, or set up sign-in (<code>OAUTH_ISSUER</code>).</p>'
+  if (auth.type === 'none') {
+    return '<p>Choose <b>None</b>: this deployment has no <code>API_KEY</code> set. To keep other callers out, set ' +
+      '<code>API_KEY</code> and choose API Key / Bearer here, or set up sign-in (<code>OAUTH_ISSUER</code>).</p>'
+  }
   if (auth.type === 'bearer') return '<p>Choose <b>API Key</b>, Auth Type <b>Bearer</b>, and paste the value of this deployment\'s <code>API_KEY</code>.</p>'
   return `<p>Choose <b>OAuth</b>. First register a client for this GPT at your authorization server (<code>${escapeHtml(auth.issuer)}</code>): a regular web application with the authorization-code grant. Then fill in:</p>
 <p><b>Client ID</b> and <b>Client Secret</b>: the registered client's.</p>

@@ -126,7 +126,8 @@ async function playByClicks (t: Test, host: Awaited<ReturnType<typeof openHost>>
   if (answer.winner === 'Draw') t.equal(status, 'Draw: the board is full.')
   else t.match(status, new RegExp(`${answer.winner === player ? 'You win' : `The AI \\(${answer.winner}\\) wins`} with ${answer.winning_line.join('-')}\\.`))
   for (const cell of answer.winning_line ?? []) {
-    t.match(await view.locator(`#board button[data-cell="${cell}"]`).getAttribute('aria-label'), /, winning line$/, `cell ${cell} is marked as the winning line`)
+    t.match(await view.locator(`#board button[data-cell="${cell}"]`).getAttribute('aria-label'), /, winning line$/, `cell ${cell} is marked as the ` +
+      'winning line')
   }
   t.equal(await view.getByRole('button', { name: /^\d, /, disabled: false }).count(), 0, 'no cell can be played after the end')
   return answer

@@ -28,7 +28,18 @@ type Answer = { status: string, winner: string, positions: Record<string, string
 /** Fills the humanMove form in Swagger UI, executes it and returns the status and parsed answer. */
 async function execute (page: Page, params: Record<string, string>): Promise<{ status: number, answer: Answer }> {
   const operation = page.locator('#operations-default-humanMove')
-  for (const name of ['position_1', 'position_2', 'position_3', 'position_4', 'position_5', 'position_6', 'position_7', 'position_8', 'position_9', 'ai_player']) {
+  for (const name of [
+    'position_1',
+    'position_2',
+    'position_3',
+    'position_4',
+    'position_5',
+    'position_6',
+    'position_7',
+    'position_8',
+    'position_9',
+    'ai_player'
+  ]) {
     await operation.locator(`tr[data-param-name="${name}"] select`).selectOption(params[name] ?? '--')
   }
   await operation.locator('tr[data-param-name="human_position"] input').fill(params.human_position ?? '')

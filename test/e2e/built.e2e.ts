@@ -15,7 +15,11 @@ import { BUILT_SERVER, exitOf, freePort, startBuiltServer, startRedis } from '..
 const root = new URL('../../', import.meta.url)
 const LOADED = new URL('../fixtures/loaded-modules.mjs', import.meta.url).href
 const ACCEPT = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
-const ENVELOPE = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'built-test', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': {} }
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'built-test', version: '1.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {}
+}
 
 /** The built server with `env`, and, once it stops, every module it loaded. */
 async function started (t: Test, env: Record<string, string> = {}) {
@@ -49,7 +53,13 @@ t.test('one file, answering at both doors as the sources do', async t => {
 
   const { url, port, output, stop } = await started(t)
   const app = await buildApp(t, {}, {})
-  for (const query of ['position_1=x&position_5=O&human_position=9', 'position_1=Z', 'human_position=10', 'position_1=X&position_2=X', 'difficulty=HARD&ai_player=x']) {
+  for (const query of [
+    'position_1=x&position_5=O&human_position=9',
+    'position_1=Z',
+    'human_position=10',
+    'position_1=X&position_2=X',
+    'difficulty=HARD&ai_player=x'
+  ]) {
     const built = await fetch(`${url}/human_move?${query}`)
     const sources = await app.inject(`/human_move?${query}`)
     t.equal(built.status, sources.statusCode, `${query}: status`)
@@ -57,12 +67,32 @@ t.test('one file, answering at both doors as the sources do', async t => {
   }
   const calls = [
     { headers: ACCEPT, body: { jsonrpc: '2.0', id: 1, method: 'tools/list' } },
-    { headers: ACCEPT, body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'play_move', arguments: { position_1: 'X', human_position: 5 } } } },
+    {
+      headers: ACCEPT,
+      body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'play_move', arguments: { position_1: 'X', human_position: 5 } } }
+    },
     { headers: ACCEPT, body: { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'play_move', arguments: { position_1: 'Z' } } } },
-    { headers: ACCEPT, body: { jsonrpc: '2.0', id: 4, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } } },
-    { headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'play_move' }, body: { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'play_move', arguments: { ai_player: 'X' }, _meta: ENVELOPE } } },
-    { headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'resources/read', 'mcp-name': 'ui://tictactoe/board.html' }, body: { jsonrpc: '2.0', id: 6, method: 'resources/read', params: { uri: 'ui://tictactoe/board.html', _meta: ENVELOPE } } },
-    { headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' }, body: { jsonrpc: '2.0', id: 7, method: 'tools/list', params: { _meta: { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': 5 } } } }
+    {
+      headers: ACCEPT,
+      body: {
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } }
+      }
+    },
+    {
+      headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'play_move' },
+      body: { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'play_move', arguments: { ai_player: 'X' }, _meta: ENVELOPE } }
+    },
+    {
+      headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'resources/read', 'mcp-name': 'ui://tictactoe/board.html' },
+      body: { jsonrpc: '2.0', id: 6, method: 'resources/read', params: { uri: 'ui://tictactoe/board.html', _meta: ENVELOPE } }
+    },
+    {
+      headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
+      body: { jsonrpc: '2.0', id: 7, method: 'tools/list', params: { _meta: { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': 5 } } }
+    }
   ]
   for (const { headers, body } of calls) {
     const built = await fetch(`${url}/mcp`, { method: 'POST', headers, body: JSON.stringify(body) })
@@ -77,7 +107,17 @@ t.test('one file, answering at both doors as the sources do', async t => {
   const modules = await stop()
   t.ok(modules.some(module => module.endsWith('/dist/server.js')), `${modules.length} modules loaded, the bundle among them`)
   for (const name of ['ioredis', 'jose', 'fastify-metrics']) t.ok(Object.values(outputs).some(packages => packages.includes(name)), `${name} is in the build`)
-  for (const name of ['ajv', '@fastify/ajv-compiler', 'fast-json-stringify', 'ioredis', 'jose', 'fastify-metrics', '@fastify/swagger-ui', '@fastify/static', 'pino-pretty']) {
+  for (const name of [
+    'ajv',
+    '@fastify/ajv-compiler',
+    'fast-json-stringify',
+    'ioredis',
+    'jose',
+    'fastify-metrics',
+    '@fastify/swagger-ui',
+    '@fastify/static',
+    'pino-pretty'
+  ]) {
     t.notOk(loadedAny(modules, name), `${name} was not loaded`)
   }
   t.notMatch(output(), /"level":50|Error/, 'nothing went wrong in the log')
@@ -113,7 +153,8 @@ t.test('Redis, sign-in and metrics load when configured, and work', async t => {
   const key = issuer.keys[0]
   const token = await new SignJWT({ scope: SCOPE }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(issuer.url).setAudience(`${publicUrl}/mcp`).setSubject('alice').setIssuedAt().setExpirationTime('5m').sign(key.privateKey)
-  const play = async (bearer?: string) => (await fetch(`${url}/human_move?ai_player=X`, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } })).status
+  const play = async (bearer?: string) =>
+    (await fetch(`${url}/human_move?ai_player=X`, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } })).status
   t.equal(await play(), 401, 'sign-in asked')
   t.same([await play(token), await play(token), await play(token)], [200, 200, 429], 'signed in, counted (in Redis)')
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()

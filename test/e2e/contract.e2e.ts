@@ -34,7 +34,8 @@ for (const signedIn of [false, true]) {
 
     t.test('the document and the calls without credentials', async t => {
       t.equal((await fetch(`${url}/human_move?ai_player=X`)).status, signedIn ? 401 : 200)
-      t.equal(document.components?.securitySchemes?.oauth2?.flows?.authorizationCode?.tokenUrl !== undefined, signedIn, 'OAuth is declared when sign-in is asked')
+      t.equal(document.components?.securitySchemes?.oauth2?.flows?.authorizationCode?.tokenUrl !== undefined, signedIn, 'OAuth is declared when ' +
+        'sign-in is asked')
     })
 
     t.test('an independent validator accepts the document as OpenAPI 3.1', async t => {
@@ -64,7 +65,12 @@ for (const signedIn of [false, true]) {
             let first = ai === 'X'
             for (let turn = 0; turn < 9; turn++) {
               const query = new URLSearchParams({ ...positions, ai_player: ai, difficulty })
-              const free = Object.keys(positions).length === 0 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : Object.entries(positions).filter(([, c]) => c === '').map(([n]) => Number(n.slice(9)))
+              const free =
+                Object.keys(positions).length === 0
+                  ? [1, 2, 3, 4, 5, 6, 7, 8, 9]
+                  : Object.entries(positions)
+                    .filter(([, c]) => c === '')
+                    .map(([n]) => Number(n.slice(9)))
               if (!first) query.set('human_position', String(free[(game * 3 + turn) % free.length]))
               first = false
               const { status, body, problems } = await call(query)

@@ -30,7 +30,9 @@ async function hostPage (t: Test, server: string): Promise<string> {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src ${server}">
 <style>body { margin: 0; padding: 8px; font-family: sans-serif } iframe { border: 1px solid #999; width: 100%; max-width: 440px; height: 520px; display: block }</style>
 </head><body><script>${hostScript}</script></body></html>`
-  const http = createServer((_request, response) => { response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page) }).listen(port, 'localhost')
+  const http = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page)
+  }).listen(port, 'localhost')
   await once(http, 'listening')
   t.teardown(() => http.close())
   return `http://localhost:${port}`
@@ -47,7 +49,9 @@ for (const [name, mode, version] of [['2025 handshake', 'legacy', '2025-11-25'],
     const problems: string[] = []
     // The 2025 client asks for a stream with GET once connected, and this stateless server answers
     // 405, as the spec has it; the client takes that and goes on, but the browser logs the status.
-    page.on('console', message => { if (message.type() === 'error' && !message.text().includes('405 (Method Not Allowed)')) problems.push(`console: ${message.text()}`) })
+    page.on('console', message => {
+      if (message.type() === 'error' && !message.text().includes('405 (Method Not Allowed)')) problems.push(`console: ${message.text()}`)
+    })
     page.on('pageerror', error => problems.push(`page error: ${error.message}`))
     await page.goto(origin)
     const started = await page.evaluate(async ([server, mode]) => await (globalThis as any).startBrowserHost(server, mode), [server, mode] as const)
@@ -96,7 +100,14 @@ t.test('without the page\'s origin in ALLOWED_ORIGINS the browser refuses the fi
   const page = await browser.newPage()
   t.teardown(() => page.close())
   await page.goto(origin)
-  const failure = await page.evaluate(async server => await (globalThis as any).startBrowserHost(server, 'legacy').then(() => 'connected', (error: Error) => error.message), server)
+  const failure = await page.evaluate(
+    async server =>
+      await (globalThis as any).startBrowserHost(server, 'legacy').then(
+        () => 'connected',
+        (error: Error) => error.message
+      ),
+    server
+  )
   t.not(failure, 'connected')
   t.match(failure, /fetch/i, `the browser's refusal: ${failure}`)
   t.notMatch(output(), '"route":"/human_move"', 'nothing was played')

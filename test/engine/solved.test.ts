@@ -14,9 +14,13 @@ t.test('the solution written out and read back in a fresh process answers every 
     const answers = reachablePositions().filter(p => !p.finished).map(p => [bestMove(p.board), ...p.board.map((cell, i) => cell === ' ' ? scoreOfMove(p.board, i) : null)])
     process.stdout.write(JSON.stringify(answers))
   `
-  const fresh = JSON.parse(execFileSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', script, carried], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }))
+  const fresh = JSON.parse(
+    execFileSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', script, carried], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  )
   const { reachablePositions, bestMove, scoreOfMove } = await import('../../engine/index.js')
-  const here = reachablePositions().filter(p => !p.finished).map(p => [bestMove(p.board), ...p.board.map((cell, i) => cell === ' ' ? scoreOfMove(p.board, i) : null)])
+  const here = reachablePositions()
+    .filter(p => !p.finished)
+    .map(p => [bestMove(p.board), ...p.board.map((cell, i) => (cell === ' ' ? scoreOfMove(p.board, i) : null))])
   t.ok(here.length > 4000, `${here.length} unfinished positions`)
   t.same(fresh, here)
 })

@@ -27,13 +27,19 @@ t.test('the AI wins and the game ends', async t => {
 
 t.test('each wrong call has its own code and message', async t => {
   const cases: Array<[Parameters<typeof playTurn>[0], string, string]> = [
-    [{ cells: cells('XXX......'), aiPlayer: 'O', difficulty: 'hard' }, 'too_many_x', 'X has played too often: the board has 3 X and 0 O. X moves first and the players alternate, so X has as many marks as O or one more.'],
-    [{ cells: cells('XXXOO....'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 6 }, 'game_over', 'No move can be added: X has already won. Start a new game with an empty board.'],
-    [{ cells: cells('XOXXOOOXX'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 6 }, 'game_over', 'No move can be added: the game is a draw. Start a new game with an empty board.'],
-    [{ cells: cells('X........'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the board has 1 X and 0 O, so the player's move is already on the board or the sides are swapped."],
-    [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free positions are 2, 3, 4, 6, 7, 8, 9.'],
+    [{ cells: cells('XXX......'), aiPlayer: 'O', difficulty: 'hard' }, 'too_many_x', 'X has played too often: the board has 3 X and 0 O. X moves ' +
+      'first and the players alternate, so X has as many marks as O or one more.'],
+    [{ cells: cells('XXXOO....'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 6 }, 'game_over', 'No move can be added: X has already won. Start ' +
+      'a new game with an empty board.'],
+    [{ cells: cells('XOXXOOOXX'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 6 }, 'game_over', 'No move can be added: the game is a draw. ' +
+      'Start a new game with an empty board.'],
+    [{ cells: cells('X........'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the " +
+      "board has 1 X and 0 O, so the player's move is already on the board or the sides are swapped."],
+    [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard', humanPosition: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free ' +
+      'positions are 2, 3, 4, 6, 7, 8, 9.'],
     [{ cells: cells('X...O....'), aiPlayer: 'O', difficulty: 'hard' }, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O."],
-    [{ cells: cells('.........'), aiPlayer: 'X', difficulty: 'hard', humanPosition: 5 }, 'not_human_turn', "It is X's turn, not the player's (O): the board is empty, so the player's move is already on the board or the sides are swapped."]
+    [{ cells: cells('.........'), aiPlayer: 'X', difficulty: 'hard', humanPosition: 5 }, 'not_human_turn', "It is X's turn, not the player's (O): the " +
+      "board is empty, so the player's move is already on the board or the sides are swapped."]
   ]
   for (const [request, code, message] of cases) t.same(playTurn(request), { ok: false, error: { code, message } }, code)
 })

@@ -79,5 +79,7 @@ t.test('a failure to collect is a 500 and a log line, never a crash', async t =>
 
 t.test('METRICS_PORT must not be the public port', async t => {
   const { loadConfig } = await import('../../plugins/config.js')
-  t.throws(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }), { message: 'METRICS_PORT must be an integer from 1 to 65535, other than PORT (got 8080): the metrics never share the public port.' })
+  t.throws(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' }), {
+    message: 'METRICS_PORT must be an integer from 1 to 65535, other than PORT (got 8080): the metrics never share the public port.'
+  })
 })

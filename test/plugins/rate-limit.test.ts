@@ -5,7 +5,10 @@ import { buildApp } from '../helper.js'
 const KEY = 'a-very-secret-key-123'
 const PLAY = '/human_move?ai_player=X'
 
-async function answered (app: Awaited<ReturnType<typeof buildApp>>, calls: Array<{ headers?: Record<string, string>, remoteAddress?: string }>): Promise<number[]> {
+async function answered (
+  app: Awaited<ReturnType<typeof buildApp>>,
+  calls: Array<{ headers?: Record<string, string>; remoteAddress?: string }>
+): Promise<number[]> {
   const codes: number[] = []
   for (const { headers = {}, remoteAddress = '127.0.0.1' } of calls) codes.push((await app.inject({ url: PLAY, headers, remoteAddress })).statusCode)
   return codes
@@ -22,9 +25,20 @@ t.test('without the key or a trusted network, rotating ids stops at the address 
   const refused = await app.inject({ url: PLAY, headers: { 'openai-ephemeral-user-id': 'u-new' } })
   t.match(refused.json().message, /^Too many calls: at most 20 a minute from one address\. Wait \d+ seconds, then try again\.$/)
   t.ok(Number(refused.headers['retry-after']) > 0)
-  t.equal((await app.inject({ url: PLAY, remoteAddress: '10.0.0.9', headers: { 'openai-ephemeral-user-id': 'u-new' } })).statusCode, 200, 'another address has its own ceiling')
-  t.same(await answered(app, [{ headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' }, { headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' }, { headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' }]),
-    [200, 200, 429], 'each id still has its own player limit')
+  t.equal(
+    (await app.inject({ url: PLAY, remoteAddress: '10.0.0.9', headers: { 'openai-ephemeral-user-id': 'u-new' } })).statusCode,
+    200,
+    'another address has its own ceiling'
+  )
+  t.same(
+    await answered(app, [
+      { headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' },
+      { headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' },
+      { headers: { 'openai-ephemeral-user-id': 'solo' }, remoteAddress: '10.0.0.8' }
+    ]),
+    [200, 200, 429],
+    'each id still has its own player limit'
+  )
 })
 
 t.test('with API_KEY the id is believed: every player has a full allowance', async t => {
@@ -70,14 +84,20 @@ t.test('an exhausted count survives a flood of new ids from its address within i
 
 t.test('IPv6 addresses count per /64; an IPv4-mapped address is its IPv4 one', async t => {
   const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
-  t.same(await answered(app, [{ remoteAddress: '2001:db8:0:7::1' }, { remoteAddress: '2001:db8:0:7::2' }, { remoteAddress: '2001:db8:0:7:ffff:ffff:ffff:ffff' }]), [200, 200, 429], 'one /64, one allowance')
+  t.same(
+    await answered(app, [{ remoteAddress: '2001:db8:0:7::1' }, { remoteAddress: '2001:db8:0:7::2' }, { remoteAddress: '2001:db8:0:7:ffff:ffff:ffff:ffff' }]),
+    [200, 200, 429],
+    'one /64, one allowance'
+  )
   t.same(await answered(app, [{ remoteAddress: '2001:db8:0:8::1' }]), [200], 'the next /64 is another caller')
   t.same(await answered(app, [{ remoteAddress: '::ffff:10.0.0.1' }, { remoteAddress: '10.0.0.1' }, { remoteAddress: '10.0.0.1' }]), [200, 200, 429])
 })
 
 t.test('the ceiling holds when calls with new ids race each other', async t => {
   const app = await buildApp(t, { RATE_LIMIT_MAX: '1' })
-  const codes = await Promise.all(Array.from({ length: 40 }, (_, i) => app.inject({ url: PLAY, headers: { 'openai-ephemeral-user-id': `race-${i}` } }).then(res => res.statusCode)))
+  const codes = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => app.inject({ url: PLAY, headers: { 'openai-ephemeral-user-id': `race-${i}` } }).then(res => res.statusCode))
+  )
   // Each call is let in by the read before the race is spent, and the spending refuses those past
   // the ceiling. (In memory, @fastify/rate-limit hands every racer the same live counter, so a
   // burst on one key reads the count after the whole burst: it refuses more, never fewer.)

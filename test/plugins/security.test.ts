@@ -10,7 +10,11 @@ t.test('with API_KEY, the action needs the bearer key; the pages stay open', asy
   const missing = await app.inject(MOVE)
   t.equal(missing.statusCode, 401)
   t.equal(missing.headers['www-authenticate'], 'Bearer realm="tic-tac-toe"')
-  t.same(missing.json(), { statusCode: 401, error: 'Unauthorized', message: 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).' })
+  t.same(missing.json(), {
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'This action needs an API key: send the header "Authorization: Bearer <API key>" (in the GPT editor: Authentication, API Key, Auth Type Bearer).'
+  })
   const wrong = await app.inject({ url: MOVE, headers: { authorization: `Bearer ${KEY}x` } })
   t.equal(wrong.statusCode, 401)
   t.same(wrong.json().message, 'The API key is not valid: check the key set in the GPT editor (Authentication, API Key, Auth Type Bearer).')
@@ -36,7 +40,11 @@ t.test('rate limit: RATE_LIMIT_MAX a minute per ChatGPT user, else per address; 
   const limited = await call({ 'openai-ephemeral-user-id': 'user-a' })
   t.equal(limited.statusCode, 429)
   t.ok(Number(limited.headers['retry-after']) > 0, `Retry-After: ${limited.headers['retry-after']}`)
-  t.match(limited.json(), { statusCode: 429, error: 'Too Many Requests', message: /^Too many calls: at most 3 a minute per player\. Wait \d+ seconds, then try again\.$/ })
+  t.match(limited.json(), {
+    statusCode: 429,
+    error: 'Too Many Requests',
+    message: /^Too many calls: at most 3 a minute per player\. Wait \d+ seconds, then try again\.$/
+  })
   t.equal((await call({ 'openai-ephemeral-user-id': 'user-b' })).statusCode, 200, 'another ChatGPT user from the same address is not limited')
   for (let i = 0; i < 3; i++) t.equal((await call({}, '10.0.0.2')).statusCode, 200)
   t.equal((await call({}, '10.0.0.2')).statusCode, 429, 'without the header, the address is the caller')
@@ -102,6 +110,7 @@ t.test('a saturated event loop gets 503 with Retry-After instead of a queue, log
   t.equal(res.headers['retry-after'], '5')
   t.same(res.json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is busy or restarting; retry in a few seconds.' })
   const shed = logs.filter(line => line.statusCode === 503 || line.err !== undefined || line.level === 50)
-  t.same(shed.map(line => [line.level, line.msg]), answers.filter(answer => answer.statusCode === 503).map(() => [40, 'request']), 'one line per shed request, at warn')
+  t.same(shed.map(line => [line.level, line.msg]), answers.filter(answer => answer.statusCode === 503).map(() => [40, 'request']), 'one line per shed ' +
+    'request, at warn')
   t.notOk(JSON.stringify(logs).includes('stack'), 'no stack')
 })

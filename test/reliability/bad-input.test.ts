@@ -17,7 +17,12 @@ t.test('human_position must be digits: no Infinity, exponent, hex or 400-digit n
     const res = await app.inject(`/human_move?human_position=${encodeURIComponent(value)}`)
     t.equal(res.statusCode, 400, value)
     // A value is echoed cut to 80 characters (the 400-digit one too).
-    t.same(res.json(), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `human_position must be a whole number from 1 to 9 (got ${quoted(value)}). ${SEE}` })
+    t.same(res.json(), {
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'invalid_parameter',
+      message: `human_position must be a whole number from 1 to 9 (got ${quoted(value)}). ${SEE}`
+    })
   }
   t.equal((await app.inject('/human_move?human_position=10')).json().message, `human_position must be at most 9 (got 10). ${SEE}`)
   t.equal((await app.inject('/human_move?human_position=0')).json().message, `human_position must be at least 1 (got 0). ${SEE}`)
@@ -41,10 +46,19 @@ t.test('a cell parameter in another case is that cell, never dropped', async t =
 
 t.test('a parameter written as an array is refused with the way to write it', async t => {
   const app = await buildApp(t)
-  for (const [given, name, example] of [['position_1[]', 'position_1', 'X'], ['Position_2[0]', 'position_2', 'X'], ['human_position[]', 'human_position', '5']]) {
+  for (const [given, name, example] of [
+    ['position_1[]', 'position_1', 'X'],
+    ['Position_2[0]', 'position_2', 'X'],
+    ['human_position[]', 'human_position', '5']
+  ]) {
     const res = await app.inject(`/human_move?${encodeURIComponent(given)}=X`)
     t.equal(res.statusCode, 400, given)
-    t.same(res.json(), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `${given} is not a parameter: send ${name} once, with no brackets, such as ${name}=${example}. ${SEE}` })
+    t.same(res.json(), {
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'invalid_parameter',
+      message: `${given} is not a parameter: send ${name} once, with no brackets, such as ${name}=${example}. ${SEE}`
+    })
   }
 })
 
@@ -65,7 +79,11 @@ t.test('a URL that cannot be decoded: 400 with the fix and the security headers'
   const app = await buildApp(t)
   const res = await app.inject('/human_move%')
   t.equal(res.statusCode, 400)
-  t.same(res.json(), { statusCode: 400, error: 'Bad Request', message: 'The URL "/human_move%" is not valid: encode "%" as %25 and other special characters as %XX.' })
+  t.same(res.json(), {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'The URL "/human_move%" is not valid: encode "%" as %25 and other special characters as %XX.'
+  })
   for (const [name, value] of Object.entries(API_HEADERS)) t.equal(res.headers[name], value, name)
 })
 

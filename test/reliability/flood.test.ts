@@ -16,10 +16,20 @@ t.teardown(() => agent.destroy())
 
 async function post (port: number, body: string): Promise<number> {
   return await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, res => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode as number))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/mcp',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      },
+      res => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode as number))
+      }
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -35,7 +45,8 @@ async function move (port: number): Promise<{ status: number, ms: number }> {
   })
 }
 
-const message = (args: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: args } })
+const message = (args: Record<string, unknown>) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: args } })
 // 8,000 names: as many as fit under the 64 KB body limit.
 const MANY_NAMES = message(Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [i.toString(36), 0])))
 const ORDINARY = message({ ai_player: 'X' })
@@ -64,7 +75,8 @@ t.test('a call with 8,000 argument names costs its parsing and about an ordinary
   const ordinary = cpuSeconds(pid) - before
   t.same(refused, Array(CALLS).fill(400), 'each refused')
   const parsing = parseSeconds(MANY_NAMES, CALLS)
-  t.ok(manyNames <= 2 * parsing + 5 * ordinary, `${CALLS} calls with 8,000 names: ${manyNames.toFixed(2)} s of server CPU; parsing their bodies ${parsing.toFixed(2)} s; ${CALLS} ordinary calls: ${ordinary.toFixed(2)} s`)
+  t.ok(manyNames <= 2 * parsing + 5 * ordinary, `${CALLS} calls with 8,000 names: ${manyNames.toFixed(2)} s of server CPU; parsing their bodies ` +
+    `${parsing.toFixed(2)} s; ${CALLS} ordinary calls: ${ordinary.toFixed(2)} s`)
 
   const flooding = { on: true }
   const flood = Array.from({ length: 4 }, async () => {

@@ -29,7 +29,11 @@ async function send (app: App, from: string, message: Record<string, unknown>): 
 
 /** Connects as ChatGPT does (initialize, initialized, tools/list) and makes `moves` calls as `subject`. */
 async function chatgptPlayer (app: App, from: string, subject: string, moves: number): Promise<Array<{ status: number, body: Record<string, any> }>> {
-  await send(app, from, { id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'openai-mcp', version: '1.0.0' } } })
+  await send(app, from, {
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'openai-mcp', version: '1.0.0' } }
+  })
   await send(app, from, { method: 'notifications/initialized' })
   const list = await send(app, from, { id: 1, method: 'tools/list' })
   if (list.status !== 200) return [list]

@@ -18,7 +18,8 @@ const SOCKETS = 1000
 t.test(`ulimit -n ${LIMIT} and ${SOCKETS} idle sockets: the process stays up and answers again`, async t => {
   const port = await freePort()
   const command = [process.execPath, ...process.execArgv, SERVER].map(part => `'${part}'`).join(' ')
-  const child = spawn('bash', ['-c', `ulimit -n ${LIMIT} && exec ${command}`], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('bash', ['-c', `ulimit -n ${LIMIT} && exec ` +
+    `${command}`], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', chunk => { output += chunk })
   child.stderr.on('data', chunk => { output += chunk })
@@ -51,7 +52,8 @@ t.test('the open-file limit is read from /proc/self/limits; unlimited or unreada
   t.equal(openFileLimit('/nowhere/limits'), undefined)
   t.equal(openFileLimit('/dev/null'), undefined)
   const unlimited = join(t.testdir(), 'limits')
-  writeFileSync(unlimited, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            unlimited            unlimited            files\n')
+  writeFileSync(unlimited, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            unlimited            ' +
+    'unlimited            files\n')
   t.equal(openFileLimit(unlimited), undefined)
   t.same(connectionLimit(undefined), { connections: Infinity, message: 'connections not limited (no open-file limit)' })
   t.same(connectionLimit(1024), { connections: 1024 - RESERVED_FILES, message: `connections limited to ${1024 - RESERVED_FILES} (open-file limit 1024)` })

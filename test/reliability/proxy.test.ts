@@ -18,10 +18,13 @@ async function proxy (t: Test, target: number, forwarding: Forwarding): Promise<
     const client = incoming.socket.remoteAddress as string
     const sent = incoming.headers['x-forwarded-for']
     const forwardedFor = forwarding === 'append' && sent !== undefined ? `${String(sent)}, ${client}` : client
-    const upstream = request({ host: '127.0.0.1', port: target, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, 'x-forwarded-for': forwardedFor } }, answer => {
-      outgoing.writeHead(answer.statusCode as number, answer.headers)
-      answer.pipe(outgoing)
-    })
+    const upstream = request(
+      { host: '127.0.0.1', port: target, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, 'x-forwarded-for': forwardedFor } },
+      answer => {
+        outgoing.writeHead(answer.statusCode as number, answer.headers)
+        answer.pipe(outgoing)
+      }
+    )
     incoming.pipe(upstream)
   }).listen(0, '127.0.0.1')
   await once(server, 'listening')

@@ -32,7 +32,8 @@ t.test('Redis stopped with SIGSTOP: prompt answers after the first few, one line
   for (let i = 0; i < 12; i++) during.push(await play())
   t.ok(during.every(call => call.status === 200), 'every call answered')
   const waited = during.slice(0, REDIS_TIMEOUTS_TO_BREAK)
-  t.ok(waited.every(call => call.ms >= REDIS_COMMAND_TIMEOUT_MS * 0.9), `the first ${REDIS_TIMEOUTS_TO_BREAK} wait the timeout (${waited.map(call => Math.round(call.ms)).join(', ')} ms)`)
+  t.ok(waited.every(call => call.ms >= REDIS_COMMAND_TIMEOUT_MS * 0.9), `the first ${REDIS_TIMEOUTS_TO_BREAK} wait the timeout ` +
+    `(${waited.map(call => Math.round(call.ms)).join(', ')} ms)`)
   const after = during.slice(REDIS_TIMEOUTS_TO_BREAK)
   t.ok(after.every(call => call.ms < 100), `then each is answered at once (slowest ${Math.round(Math.max(...after.map(call => call.ms)))} ms)`)
   t.equal(said('Redis is not answering'), 1, 'one line when the hang is noticed')

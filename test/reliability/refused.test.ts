@@ -44,7 +44,10 @@ for (const door of ['http', 'mcp'] as const) {
     const logs: Array<Record<string, unknown>> = []
     const app = await buildApp(t, { API_KEY: KEY, RATE_LIMIT_MAX: '2' }, { logs })
     // Each guess names another player: a refused key proves nothing, so the ids buy nothing.
-    const guesses = await statuses(FLOOD, async () => await call(app, { authorization: `Bearer guess-${Math.random()}`, 'openai-ephemeral-user-id': `player-${Math.random()}` }, ATTACKER))
+    const guesses = await statuses(
+      FLOOD,
+      async () => await call(app, { authorization: `Bearer guess-${Math.random()}`, 'openai-ephemeral-user-id': `player-${Math.random()}` }, ATTACKER)
+    )
     t.same(guesses, [[401, 2], [429, FLOOD - 2]], 'two refusals, then 429')
     const cutOff = await call(app, { authorization: 'Bearer another-guess' }, ATTACKER)
     t.match(cutOff.headers['retry-after'], /^\d+$/)
@@ -73,10 +76,18 @@ t.test('tokens for another audience, at both doors: cut off by 429, and the issu
   t.same(runs, [[401, 3], [429, FLOOD - 3]])
   // A forged key id past the allowance makes no fetch of the keys: nothing is checked.
   const fetches = issuer.requests.get('/jwks') ?? 0
-  const forged = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'forged' }).setSubject('x').setExpirationTime('1m').sign((await signingKey('forged')).privateKey)
+  const forged = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'forged' })
+    .setSubject('x')
+    .setExpirationTime('1m')
+    .sign((await signingKey('forged')).privateKey)
   for (let i = 0; i < 20; i++) t.equal((await httpCall(app, { authorization: `Bearer ${forged}` }, ATTACKER)).statusCode, 429)
   t.equal(issuer.requests.get('/jwks') ?? 0, fetches, 'no fetch of the key set')
-  t.equal((await mcpCall(app, { authorization: `Bearer ${await token(`${PUBLIC_URL}/mcp`, 'alice')}` }, HONEST)).statusCode, 200, 'a signed-in player elsewhere plays')
+  t.equal(
+    (await mcpCall(app, { authorization: `Bearer ${await token(`${PUBLIC_URL}/mcp`, 'alice')}` }, HONEST)).statusCode,
+    200,
+    'a signed-in player elsewhere plays'
+  )
 })
 
 t.test('a flood from a disallowed Origin is cut off by 429; the allowed page and other callers are not', async t => {
@@ -89,7 +100,13 @@ t.test('a flood from a disallowed Origin is cut off by 429; the allowed page and
 
 t.test('preflights count against the open allowance', async t => {
   const app = await buildApp(t, { RATE_LIMIT_MAX: '1', ALLOWED_ORIGINS: 'https://inspector.example.org' })
-  const preflight = () => app.inject({ method: 'OPTIONS', url: '/mcp', remoteAddress: ATTACKER, headers: { origin: 'https://inspector.example.org', 'access-control-request-method': 'POST' } })
+  const preflight = () =>
+    app.inject({
+      method: 'OPTIONS',
+      url: '/mcp',
+      remoteAddress: ATTACKER,
+      headers: { origin: 'https://inspector.example.org', 'access-control-request-method': 'POST' }
+    })
   t.same(await statuses(12, preflight), [[204, 10], [429, 2]], 'ten a minute (ten times RATE_LIMIT_MAX), then 429')
   t.equal((await mcpCall(app, {}, ATTACKER)).statusCode, 429, 'sharing its count with the messages')
 })
@@ -98,14 +115,27 @@ t.test('no rate-limit key in Redis grows with what a caller sends', async t => {
   const redisPort = await freePort()
   await startRedis(t, redisPort)
   const logs: Array<Record<string, unknown>> = []
-  const app = await buildApp(t, { REDIS_URL: `redis://127.0.0.1:${redisPort}`, API_KEY: KEY, TRUSTED_NETWORKS: '203.0.113.0/24', RATE_LIMIT_MAX: '5' }, { logs })
+  const app = await buildApp(
+    t,
+    { REDIS_URL: `redis://127.0.0.1:${redisPort}`, API_KEY: KEY, TRUSTED_NETWORKS: '203.0.113.0/24', RATE_LIMIT_MAX: '5' },
+    { logs }
+  )
   await app.ready()
   await until(() => logs.some(line => String(line.msg).startsWith('Redis connected')))
   const long = 'p'.repeat(8000)
   await httpCall(app, { authorization: `Bearer ${KEY}`, 'openai-ephemeral-user-id': long }, HONEST)
   await httpCall(app, { 'openai-ephemeral-user-id': long }, HONEST)
   await httpCall(app, { authorization: 'Bearer wrong-key', 'openai-ephemeral-user-id': long }, ATTACKER)
-  await app.inject({ method: 'POST', url: '/mcp', remoteAddress: HONEST, headers: { accept: 'application/json, text/event-stream', authorization: `Bearer ${KEY}` }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: {}, _meta: { 'openai/subject': long } } } })
+  await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    remoteAddress: HONEST,
+    headers: {
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${KEY}`
+    },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: {}, _meta: { 'openai/subject': long } } }
+  })
   await httpCall(app, { authorization: `Bearer ${KEY}`, 'openai-ephemeral-user-id': 'short-id' }, ATTACKER)
   const keys = await app.redis?.keys('*') ?? []
   t.ok(keys.length >= 4, `${keys.length} keys: ${keys.join(', ').slice(0, 400)}`)

@@ -64,10 +64,18 @@ t.test('an action says what its definition lacks, at start', async t => {
   for (const field of ['operationId', 'summary', 'description', 'x-openai-isConsequential']) {
     t.throws(() => actionOf(definition({ ...complete, [field]: undefined })), { message: `The action GET /roll_die needs schema.${field}.` })
   }
-  t.throws(() => actionOf(definition({ ...complete, querystring: undefined })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' })
-  t.throws(() => actionOf(definition({ ...complete, querystring: { type: 'object' } })), { message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.' }, 'the GPT editor and the tool need the names')
-  t.throws(() => actionOf(definition({ ...complete, response: { 400: {} } })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
-  t.throws(() => actionOf(definition({ ...complete, response: undefined })), { message: 'The action GET /roll_die needs an object schema for its 200 response.' })
+  t.throws(() => actionOf(definition({ ...complete, querystring: undefined })), {
+    message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.'
+  })
+  t.throws(() => actionOf(definition({ ...complete, querystring: { type: 'object' } })), {
+    message: 'The action GET /roll_die needs an object schema with its properties for its querystring or body.'
+  }, 'the GPT editor and the tool need the names')
+  t.throws(() => actionOf(definition({ ...complete, response: { 400: {} } })), {
+    message: 'The action GET /roll_die needs an object schema for its 200 response.'
+  })
+  t.throws(() => actionOf(definition({ ...complete, response: undefined })), {
+    message: 'The action GET /roll_die needs an object schema for its 200 response.'
+  })
   t.throws(() => actionOf({ ...definition(complete), schema: undefined }), { message: 'The action GET /roll_die needs schema.operationId.' })
   t.match(actionOf(definition(complete)).status, { invoking: 'Calling roll_die…', invoked: 'roll_die answered' }, 'status lines by default')
   const long = 'Rolling the die with every one of its sides in turn, slowly and with care…'
@@ -107,9 +115,20 @@ t.test('an action whose handler fails: 500 with the request id at both doors, lo
   })
   const http = await app.inject({ method: 'POST', url: '/flaky', payload: { word: 'x' } })
   t.equal(http.statusCode, 500)
-  t.match(http.json(), { statusCode: 500, error: 'Internal Server Error', message: /^Something went wrong on the server; try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/ })
+  t.match(http.json(), {
+    statusCode: 500,
+    error: 'Internal Server Error',
+    message: /^Something went wrong on the server; try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/
+  })
   t.notOk('code' in http.json())
-  const mcp = await app.inject({ method: 'POST', url: '/mcp', headers: { accept: 'application/json, text/event-stream' }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'flaky_call', arguments: { word: 'x' } } } })
+  const mcp = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: {
+      accept: 'application/json, text/event-stream'
+    },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'flaky_call', arguments: { word: 'x' } } }
+  })
   const result = mcp.json().result
   t.equal(result.isError, true)
   const id = /report request id ([0-9a-f-]{36})\.$/.exec(result.content[0].text)?.[1]

@@ -23,7 +23,9 @@ async function listed (t: Test, env: Record<string, string>, pin: boolean) {
   const app = await buildApp(t, env)
   const { tools } = await request(app, pin, 'tools/list')
   const { resources } = await request(app, pin, 'resources/list')
-  const views = await Promise.all((resources as Meta[]).map(async resource => ({ listed: resource, read: (await request(app, pin, 'resources/read', { uri: resource.uri })).contents[0] })))
+  const views = await Promise.all(
+    (resources as Meta[]).map(async resource => ({ listed: resource, read: (await request(app, pin, 'resources/read', { uri: resource.uri })).contents[0] }))
+  )
   return { app, tools: tools as Meta[], views: views as Array<{ listed: Meta, read: Meta }> }
 }
 
@@ -92,7 +94,15 @@ t.test('the widget domain is PUBLIC_URL unless WIDGET_DOMAIN says otherwise, and
 
 t.test('with only an API key, no tool claims "noauth" (no host can send a static key for the person)', async t => {
   const app = await buildApp(t, { API_KEY: 'a-very-secret-key-123' })
-  const res = await app.inject({ method: 'POST', url: '/mcp', headers: { authorization: 'Bearer a-very-secret-key-123', accept: 'application/json, text/event-stream' }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: {
+      authorization: 'Bearer a-very-secret-key-123',
+      accept: 'application/json, text/event-stream'
+    },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' }
+  })
   for (const tool of res.json().result.tools) {
     t.notOk('securitySchemes' in tool, tool.name)
     t.notOk('securitySchemes' in tool._meta, tool.name)

@@ -55,7 +55,14 @@ t.test('the AI wins, and the answer tells it', async t => {
   const app = await buildApp(t)
   const res = await app.inject(boardQuery('XX.OO.X..'))
   t.same(res.json().winning_line, [4, 5, 6])
-  t.match(res.json(), { status: 'end', winner: 'O', ai_move: { position: 6, row: 2, column: 3 }, reason: 'win', message: 'O completes the line 4-5-6 and wins.', next_player: null })
+  t.match(res.json(), {
+    status: 'end',
+    winner: 'O',
+    ai_move: { position: 6, row: 2, column: 3 },
+    reason: 'win',
+    message: 'O completes the line 4-5-6 and wins.',
+    next_player: null
+  })
 })
 
 t.test('a finished game is not an error: 200, status end, no move', async t => {
@@ -73,16 +80,24 @@ t.test('every class of impossible board gets a 400 that says what is wrong and h
   const app = await buildApp(t)
   const resend = 'Send the board exactly as the last answer gave it in positions.'
   const cases: Array<[string, Record<string, string | number>, string, string]> = [
-    ['XX.......', {}, 'too_many_x', `X has played too often: the board has 2 X and 0 O. X moves first and the players alternate, so X has as many marks as O or one more. ${resend}`],
+    ['XX.......', {}, 'too_many_x', 'X has played too often: the board has 2 X and 0 O. X moves first and the players alternate, so X has as many ' +
+      `marks as O or one more. ${resend}`],
     ['O........', {}, 'too_many_o', `O has played too often: the board has 0 X and 1 O. X moves first, so O never has more marks than X. ${resend}`],
     ['XXXOOO...', {}, 'both_won', `Both X and O have three in a row; the game stops at the first line, so this cannot happen. ${resend}`],
-    ['XXXOO.O..', {}, 'o_moved_after_x_won', `X already has three in a row, but O moved after that (the board has 3 X and 3 O); the game ends at the first line. ${resend}`],
-    ['OOOXX.XX.', {}, 'x_moved_after_o_won', `O already has three in a row, but X moved after that (the board has 4 X and 3 O); the game ends at the first line. ${resend}`],
-    ['XXXOO.XXX', {}, 'two_separate_lines', `X has two separate lines of three; one last move can complete two lines only where they cross, so the game would have ended earlier. ${resend}`],
-    ['X...O....', {}, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O. Add the player's move to the board, or pass it as human_position."],
-    ['X........', { human_position: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the board has 1 X and 0 O, so the player's move is already on the board or the sides are swapped. Send the board without human_position, or check ai_player."],
-    ['X...O....', { human_position: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free positions are 2, 3, 4, 6, 7, 8, 9. Ask the player for one of those and send it as human_position.'],
-    ['XXXOO....', { human_position: 6 }, 'game_over', 'No move can be added: X has already won. Start a new game with an empty board. To play again, call with an empty board.']
+    ['XXXOO.O..', {}, 'o_moved_after_x_won', 'X already has three in a row, but O moved after that (the board has 3 X and 3 O); the game ends at the ' +
+      `first line. ${resend}`],
+    ['OOOXX.XX.', {}, 'x_moved_after_o_won', 'O already has three in a row, but X moved after that (the board has 4 X and 3 O); the game ends at the ' +
+      `first line. ${resend}`],
+    ['XXXOO.XXX', {}, 'two_separate_lines', 'X has two separate lines of three; one last move can complete two lines only where they cross, so the ' +
+      `game would have ended earlier. ${resend}`],
+    ['X...O....', {}, 'not_ai_turn', "It is X's turn, not the AI's (O): the board has 1 X and 1 O. Add the player's move to the board, or pass it as " +
+      'human_position.'],
+    ['X........', { human_position: 2 }, 'not_human_turn', "It is O's turn, not the player's (X): the board has 1 X and 0 O, so the player's move is " +
+      'already on the board or the sides are swapped. Send the board without human_position, or check ai_player.'],
+    ['X...O....', { human_position: 5 }, 'cell_taken', 'Position 5 is already taken by O; the free positions are 2, 3, 4, 6, 7, 8, 9. Ask the player ' +
+      'for one of those and send it as human_position.'],
+    ['XXXOO....', { human_position: 6 }, 'game_over', 'No move can be added: X has already won. Start a new game with an empty board. To play again, ' +
+      'call with an empty board.']
   ]
   for (const [board, extra, code, message] of cases) {
     const res = await app.inject(boardQuery(board, extra))

@@ -11,19 +11,36 @@ t.test('a preflight from an allowed origin is answered with the MCP and auth hea
   const preflight = await app.inject({
     method: 'OPTIONS',
     url: '/mcp',
-    headers: { origin: HOST_PAGE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, mcp-protocol-version, mcp-method, mcp-name' }
+    headers: {
+      origin: HOST_PAGE,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type, authorization, mcp-protocol-version, mcp-method, mcp-name'
+    }
   })
   t.equal(preflight.statusCode, 204, 'answered without the key: a preflight carries no credentials')
   t.equal(preflight.headers['access-control-allow-origin'], HOST_PAGE)
   t.equal(preflight.headers['access-control-allow-methods'], 'POST, GET, DELETE')
-  t.same(String(preflight.headers['access-control-allow-headers']).split(', '), ['content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id'])
+  t.same(String(preflight.headers['access-control-allow-headers']).split(', '), [
+    'content-type',
+    'accept',
+    'authorization',
+    'mcp-protocol-version',
+    'mcp-method',
+    'mcp-name',
+    'last-event-id'
+  ])
   t.equal(preflight.headers['access-control-max-age'], '7200')
 
   const refused = await app.inject({ method: 'POST', url: '/mcp', headers: { origin: HOST_PAGE }, payload: ping })
   t.equal(refused.statusCode, 401)
   t.equal(refused.headers['access-control-allow-origin'], HOST_PAGE, 'the page can read the refusal')
   t.equal(refused.headers['access-control-expose-headers'], 'www-authenticate', 'and its WWW-Authenticate')
-  const answered = await app.inject({ method: 'POST', url: '/mcp', headers: { origin: HOST_PAGE, authorization: `Bearer ${KEY}`, accept: 'application/json, text/event-stream' }, payload: ping })
+  const answered = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { origin: HOST_PAGE, authorization: `Bearer ${KEY}`, accept: 'application/json, text/event-stream' },
+    payload: ping
+  })
   t.equal(answered.statusCode, 200)
   t.equal(answered.headers['access-control-allow-origin'], HOST_PAGE, 'on the answer the SDK writes too')
   t.same(answered.json(), { jsonrpc: '2.0', id: 1, result: {} })
@@ -32,7 +49,12 @@ t.test('a preflight from an allowed origin is answered with the MCP and auth hea
 t.test('any other origin gets no CORS header and the 403 it gets without CORS', async t => {
   const app = await buildApp(t, { ALLOWED_ORIGINS: HOST_PAGE })
   for (const method of ['OPTIONS', 'POST'] as const) {
-    const res = await app.inject({ method, url: '/mcp', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' }, payload: method === 'POST' ? ping : undefined })
+    const res = await app.inject({
+      method,
+      url: '/mcp',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+      payload: method === 'POST' ? ping : undefined
+    })
     t.equal(res.statusCode, 403, method)
     t.notOk(Object.keys(res.headers).some(name => name.startsWith('access-control-')), `${method}: no CORS header`)
   }

@@ -53,17 +53,35 @@ for (const modern of [false, true]) {
   t.test(`each protocol mistake is -32602 with one line that says what to send (${revision})`, async t => {
     const { address } = await listening(t)
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [call(1, 'prompts/get', { name: 'play_tictactoe', arguments: { first: 5 } }), /^prompts\/get arguments are strings: give "first" as text \(got a number\)\.$/],
-      [call(2, 'prompts/get', { name: 'play_tictactoe', arguments: { first: null } }), /^prompts\/get arguments are strings: give "first" as text \(got null\)\.$/],
+      [
+        call(1, 'prompts/get', { name: 'play_tictactoe', arguments: { first: 5 } }),
+        /^prompts\/get arguments are strings: give "first" as text \(got a number\)\.$/
+      ],
+      [
+        call(2, 'prompts/get', { name: 'play_tictactoe', arguments: { first: null } }),
+        /^prompts\/get arguments are strings: give "first" as text \(got null\)\.$/
+      ],
       [call(3, 'prompts/get', {}), /^prompts\/get needs params\.name, the prompt's name as a string \(got nothing\)\.$/],
-      [call(4, 'prompts/get', { name: 'play_tictactoe', arguments: ['me'] }), /^prompts\/get arguments must be an object of strings by name \(got an array\)\.$/],
-      [call(5, 'resources/read', { uri: 5 }), /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got a number\)\.$/],
+      [
+        call(4, 'prompts/get', { name: 'play_tictactoe', arguments: ['me'] }),
+        /^prompts\/get arguments must be an object of strings by name \(got an array\)\.$/
+      ],
+      [
+        call(5, 'resources/read', { uri: 5 }),
+        /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got a number\)\.$/
+      ],
       // (A 2026-07-28 request always has params: its _meta envelope.)
-      [call(6, 'tools/call'), modern
-        ? /^tools\/call needs params\.name, the tool's name as a string, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
-        : /^tools\/call needs params with the tool's name and its arguments, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/],
+      [
+        call(6, 'tools/call'),
+        modern
+          ? /^tools\/call needs params\.name, the tool's name as a string, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
+          : /^tools\/call needs params with the tool's name and its arguments, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
+      ],
       [call(7, 'tools/call', { name: 5 }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got a number\)\.$/],
-      [call(13, 'tools/call', { name: { tool: 'play_move' } }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got an object\)\.$/],
+      [
+        call(13, 'tools/call', { name: { tool: 'play_move' } }),
+        /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got an object\)\.$/
+      ],
       [call(14, 'prompts/get', 'play_tictactoe'), /^prompts\/get needs params\.name, the prompt's name as a string \(got a string\)\.$/],
       [call(15, 'resources/read'), /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got nothing\)\.$/]
     ]
@@ -93,7 +111,14 @@ for (const modern of [false, true]) {
     const text = JSON.stringify(modern ? { ...message, params: { ...message.params as object, _meta: ENVELOPE } } : message).replace('"DEEP"', deep)
     const { status, body } = await send(address, message, modern, text)
     t.equal(status, 400)
-    t.same(body, { jsonrpc: '2.0', id: 8, error: { code: -32602, message: 'The message nests more than 32 levels deep: send the tool\'s arguments as its inputSchema describes them.' } })
+    t.same(body, {
+      jsonrpc: '2.0',
+      id: 8,
+      error: {
+        code: -32602,
+        message: 'The message nests more than 32 levels deep: send the tool\'s arguments as its inputSchema describes them.'
+      }
+    })
     const fine = await send(address, call(9, 'tools/call', { name: 'play_move', arguments: { ai_player: 'X' } }), modern)
     t.equal(fine.body.result.structuredContent.ai_move.position, 5, 'the next call is played')
   })
@@ -115,8 +140,19 @@ for (const modern of [false, true]) {
     const { app, address } = await listening(t)
     const listed = Object.keys(app.actions.find(action => action.toolName === 'play_move')?.input.properties ?? {}).join(', ')
     const one = await send(address, call(11, 'tools/call', { name: 'play_move', arguments: { position_1: 'X', colour: 'blue' } }), modern)
-    t.match(one.body.result, { isError: true, content: [{ type: 'text', text: `play_move has no argument "colour": its arguments are ${listed}. Send only those.` }] })
-    const typo = await send(address, call(12, 'tools/call', { name: 'play_move', arguments: { Position_1: 'X', position1: 'O', ['p'.repeat(100)]: 'X', more: 1 } }), modern)
+    t.match(one.body.result, {
+      isError: true,
+      content: [{
+        type: 'text',
+        text: `play_move has no argument "colour": its arguments are ${listed}. Send ` +
+          'only those.'
+      }]
+    })
+    const typo = await send(
+      address,
+      call(12, 'tools/call', { name: 'play_move', arguments: { Position_1: 'X', position1: 'O', ['p'.repeat(100)]: 'X', more: 1 } }),
+      modern
+    )
     t.match(typo.body.result.content[0].text, `play_move has no argument "Position_1", "position1", "${'p'.repeat(40)}" and others: its arguments are`)
   })
 }

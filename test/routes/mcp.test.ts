@@ -105,7 +105,11 @@ eachRevision('every action is a tool, described by its route', async (t, revisio
 eachRevision('play_move shows as the board view in MCP Apps hosts: a ui:// resource, self-contained HTML', async (t, revision) => {
   const { app, client } = await connect(t, revision)
   const playMove = (await client.listTools()).tools.find(tool => tool.name === 'play_move')
-  t.match(playMove?._meta, { ui: { resourceUri: 'ui://tictactoe/board.html' }, 'ui/resourceUri': 'ui://tictactoe/board.html', 'openai/outputTemplate': 'ui://tictactoe/board.html' })
+  t.match(playMove?._meta, {
+    ui: { resourceUri: 'ui://tictactoe/board.html' },
+    'ui/resourceUri': 'ui://tictactoe/board.html',
+    'openai/outputTemplate': 'ui://tictactoe/board.html'
+  })
   // (Every field the hosts read: test/routes/host-meta.test.ts.)
   const meta = {
     ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true },
@@ -192,12 +196,18 @@ eachRevision('a caller mistake is a tool error with the HTTP message, and the se
 
 eachRevision('arguments of any JSON type reach the route as a GPT would send them', async (t, revision) => {
   const { client, address } = await connect(t, revision)
-  const text = async (args: Record<string, unknown>) => ((await client.callTool({ name: 'play_move', arguments: args })).content as Array<{ text: string }>)[0].text
+  const text = async (args: Record<string, unknown>) =>
+    ((await client.callTool({ name: 'play_move', arguments: args })).content as Array<{ text: string }>)[0].text
   t.match(await text({ position_1: null, ai_player: 'X' }), 'X takes the center.', 'null is left out')
   t.equal(await text({ human_position: [5, 6] }), 'human_position was given 2 times; give it once (got ["5","6"]). See the tool\'s input schema.')
-  t.equal(await text({ difficulty: { level: 'hard' } }), 'difficulty must be one of "easy", "medium", "hard" (got "{\\"level\\":\\"hard\\"}"). See the tool\'s input schema.')
+  t.equal(await text({ difficulty: { level: 'hard' } }), 'difficulty must be one of "easy", "medium", "hard" (got "{\\"level\\":\\"hard\\"}"). See ' +
+    'the tool\'s input schema.')
   const { body } = await post(address, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'play_move' } }))
-  t.match(body.result, { structuredContent: { ai_move: null, next_player: 'X' }, content: [{ type: 'text', text: /^New game: X moves first\./ }] }, 'no arguments is an empty board: a new game')
+  t.match(
+    body.result,
+    { structuredContent: { ai_move: null, next_player: 'X' }, content: [{ type: 'text', text: /^New game: X moves first\./ }] },
+    'no arguments is an empty board: a new game'
+  )
 })
 
 eachRevision('an action that takes a JSON body gets the arguments as its body, and answers JSON text by default', async (t, revision) => {
@@ -217,7 +227,8 @@ eachRevision('an action that takes a JSON body gets the arguments as its body, a
   })
   const client = await clientOf(t, await app.listen({ host: '127.0.0.1', port: 0 }), revision)
   const tool = (await client.listTools()).tools.find(one => one.name === 'echo_word')
-  t.same(tool?.annotations, { title: 'Echo a word', readOnlyHint: false, destructiveHint: true, openWorldHint: false }, 'a consequential action is not read-only')
+  t.same(tool?.annotations, { title: 'Echo a word', readOnlyHint: false, destructiveHint: true, openWorldHint: false }, 'a consequential action is ' +
+    'not read-only')
   const result = await client.callTool({ name: 'echo_word', arguments: { word: 'hello' } })
   t.same(result.structuredContent, { word: 'hello' })
   t.same(result.content, [{ type: 'text', text: '{"word":"hello"}' }])
@@ -251,12 +262,26 @@ t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   const broken = await post(address, '{"jsonrpc": "2.0", "id": 1, "method": "ping"')
   t.equal(broken.status, 400)
-  t.same(broken.body, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.' } })
+  t.same(broken.body, {
+    jsonrpc: '2.0',
+    id: null,
+    error: {
+      code: -32700,
+      message: 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.'
+    }
+  })
 
   const batch = `[${Array.from({ length: 20 }, (_, i) => call(i + 1, 'play_move', { ai_player: 'X' })).join(',')}]`
   const refused = await post(address, batch)
   t.equal(refused.status, 400)
-  t.same(refused.body, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.' } })
+  t.same(refused.body, {
+    jsonrpc: '2.0',
+    id: null,
+    error: {
+      code: -32600,
+      message: 'JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.'
+    }
+  })
   t.notOk(logs.some(line => line.route === '/human_move'), 'no move was played')
 })
 
@@ -279,13 +304,25 @@ eachRevision('the rate limit counts plays: connecting, listing and pinging cost 
 })
 
 t.test('forged Host and Origin are refused with 403; allowed ones are served', async t => {
-  const app = await buildApp(t, { PUBLIC_URL: 'https://game.example.com', ALLOWED_HOSTS: 'internal.example.net', ALLOWED_ORIGINS: 'https://inspector.example.org' })
+  const app = await buildApp(t, {
+    PUBLIC_URL: 'https://game.example.com',
+    ALLOWED_HOSTS: 'internal.example.net',
+    ALLOWED_ORIGINS: 'https://inspector.example.org'
+  })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })
   for (const headers of [{ host: 'evil.example.com' }, { host: 'game.example.com.evil.example.com' }]) {
     const { status, body } = await post(address, ping, headers)
     t.equal(status, 403, headers.host)
-    t.same(body, { jsonrpc: '2.0', id: null, error: { code: -32000, message: `Invalid Host: ${headers.host}. This MCP server answers to game.example.com, localhost, 127.0.0.1, [::1], internal.example.net: set PUBLIC_URL or add the name to ALLOWED_HOSTS.` } })
+    t.same(body, {
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32000,
+        message: `Invalid Host: ${headers.host}. This MCP server answers to ` +
+          'game.example.com, localhost, 127.0.0.1, [::1], internal.example.net: set PUBLIC_URL or add the name to ALLOWED_HOSTS.'
+      }
+    })
   }
   // HTTP/1.0 needs no Host header: none at all is no host name either.
   const noHost = await new Promise<string>((resolve, reject) => {
@@ -294,7 +331,8 @@ t.test('forged Host and Origin are refused with 403; allowed ones are served', a
     socket.on('data', chunk => { text += chunk })
     socket.on('end', () => resolve(text))
     socket.on('error', reject)
-    socket.end(`POST /mcp HTTP/1.0\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${ping.length}\r\n\r\n${ping}`)
+    socket.end('POST /mcp HTTP/1.0\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ' +
+      `${ping.length}\r\n\r\n${ping}`)
   })
   t.match(noHost, /^HTTP\/1\.1 403 Forbidden\r\n/)
   t.match(noHost, '"message":"Invalid Host header: \\"\\". This MCP server answers to')
@@ -306,7 +344,14 @@ t.test('forged Host and Origin are refused with 403; allowed ones are served', a
     t.equal(status, 403, origin)
     t.same(body.error, { code: -32000, message: `Origin "${origin}" is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.` })
   }
-  const allowed: Array<Record<string, string>> = [{}, { host: 'game.example.com' }, { host: 'internal.example.net:8080' }, { origin: 'https://inspector.example.org' }, { origin: 'https://game.example.com' }, { origin: 'http://localhost:6274' }]
+  const allowed: Array<Record<string, string>> = [
+    {},
+    { host: 'game.example.com' },
+    { host: 'internal.example.net:8080' },
+    { origin: 'https://inspector.example.org' },
+    { origin: 'https://game.example.com' },
+    { origin: 'http://localhost:6274' }
+  ]
   for (const headers of allowed) {
     const { status, body } = await post(address, ping, headers)
     t.equal(status, 200, JSON.stringify(headers))
@@ -380,7 +425,10 @@ t.test('a server fault at the MCP door is a JSON-RPC error with the request id, 
   const res = await app.inject({ method: 'POST', url: '/mcp', payload: { jsonrpc: '2.0', id: 1, method: 'ping' } })
   t.equal(res.statusCode, 500)
   t.equal(res.json().error.code, -32603)
-  t.match(res.json().error.message, /^Something went wrong on the server \(Internal Server Error\); try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/)
+  t.match(
+    res.json().error.message,
+    /^Something went wrong on the server \(Internal Server Error\); try again\. If it keeps failing, report request id [0-9a-f-]{36}\.$/
+  )
   t.notMatch(res.body, 'secret internal detail')
   t.ok(logs.some(line => line.level === 50 && line.msg === 'request failed'))
 })

@@ -15,7 +15,9 @@ const root = new URL('../../', import.meta.url).pathname
 t.test('a new folder under routes/ reaches both doors with no other edit', async t => {
   const copy = await mkdtemp(join(tmpdir(), 'tictactoe-copy-'))
   t.teardown(() => rm(copy, { recursive: true, force: true }))
-  for (const entry of ['app.ts', 'package.json', 'tsconfig.json', 'engine', 'lib', 'plugins', 'routes']) await cp(join(root, entry), join(copy, entry), { recursive: true })
+  for (const entry of ['app.ts', 'package.json', 'tsconfig.json', 'engine', 'lib', 'plugins', 'routes']) {
+    await cp(join(root, entry), join(copy, entry), { recursive: true })
+  }
   await cp(join(root, 'dist/views'), join(copy, 'dist/views'), { recursive: true })
   await symlink(join(root, 'node_modules'), join(copy, 'node_modules'))
   await cp(join(root, 'test/fixtures/roll-die'), join(copy, 'routes/roll-die'), { recursive: true })

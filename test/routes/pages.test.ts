@@ -49,8 +49,12 @@ t.test('GET /privacy is a real policy page, and JSON on request', async t => {
   const html = await app.inject('/privacy')
   t.equal(html.statusCode, 200)
   t.match(html.headers['content-type'], 'text/html')
-  for (const heading of ['What it receives', 'What chat hosts send', 'What it logs', 'How long', 'Personal data', 'Contact']) t.match(html.body, `<h2>${heading}</h2>`)
-  for (const sent of ['openai/subject', 'session', 'locale', 'user agent', 'coarse location', 'Claude sends no user identifier', 'count that person', 'for one minute']) t.match(html.body, sent)
+  for (const heading of ['What it receives', 'What chat hosts send', 'What it logs', 'How long', 'Personal data', 'Contact']) {
+    t.match(html.body, `<h2>${heading}</h2>`)
+  }
+  const sent = ['openai/subject', 'session', 'locale', 'user agent', 'coarse location', 'Claude sends no user identifier']
+  sent.push('count that person', 'for one minute')
+  for (const text of sent) t.match(html.body, text)
   t.match(html.body, '<a href="mailto:privacy@example.com">privacy@example.com</a>')
   const json = (await app.inject({ url: '/privacy', headers: { accept: 'application/json' } })).json()
   t.same(Object.keys(json), ['service', 'received', 'chat_hosts', 'logged', 'retention', 'personal_data', 'contact'])

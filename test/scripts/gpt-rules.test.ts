@@ -20,9 +20,21 @@ const broken = {
         responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object', additionalProperties: { type: 'string' } } } } } }
       },
       head: { operationId: 'headOne', 'x-openai-isConsequential': false, responses: {} },
-      post: { operationId: 'headOne', 'x-openai-isConsequential': true, responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Loop' } } } } } }
+      post: {
+        operationId: 'headOne',
+        'x-openai-isConsequential': true,
+        responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Loop' } } } } }
+      }
     },
-    '/two': { get: { operationId: 'two', 'x-openai-isConsequential': false, responses: { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object', patternProperties: { '^a': { type: 'string' } } } } } } } } }
+    '/two': {
+      get: {
+        operationId: 'two',
+        'x-openai-isConsequential': false,
+        responses: {
+          200: { description: 'ok', content: { 'application/json': { schema: { type: 'object', patternProperties: { '^a': { type: 'string' } } } } } }
+        }
+      }
+    }
   }
 }
 
@@ -35,7 +47,8 @@ t.test('a broken document: each rule names what is wrong', async t => {
       'server URL http://Game.Example.com:8080 has a port; only the default https port is accepted',
       'server URL http://Game.Example.com:8080 has upper-case letters in the host'
     ],
-    'every operation has a unique operationId': ['GET /one has no valid operationId (letters, digits, _ and -); the editor skips it', 'operationId headOne is used twice'],
+    'every operation has a unique operationId': ['GET /one has no valid operationId (letters, digits, _ and -); the editor skips ' +
+      'it', 'operationId headOne is used twice'],
     'x-openai-isConsequential is set on every operation': ['GET /one has no boolean x-openai-isConsequential; say whether ChatGPT must ask before each call'],
     'summary and description within 300 characters': ['GET /one summary has 301 characters; over 300 the whole document is refused'],
     'parameter descriptions within 700 characters': ['GET /one parameter long description has 701 characters (limit 700)'],
@@ -70,6 +83,19 @@ t.test('server and size rules on their own', async t => {
   const many = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`/p${i}`, { get: {} }]))
   t.same(rule({ paths: many }, 'at least 1 and at most 30 operations'), ['the document has 31 operations'])
   t.same(rule({ components: { schemas: [] } }, 'components.schemas is an object'), ['components.schemas must be an object'])
-  t.same(rule({ paths: { '/a': 'not an object', '/b': { get: { operationId: 'b', 'x-openai-isConsequential': false, parameters: ['junk'] } } } }, 'at least 1 and at most 30 operations'), [], 'malformed entries are skipped, not fatal')
-  t.same(rule({ paths: { '/b': { get: { responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } } } } } } }, 'object schemas have explicit properties, no maps, no circular $ref'), [])
+  t.same(
+    rule(
+      { paths: { '/a': 'not an object', '/b': { get: { operationId: 'b', 'x-openai-isConsequential': false, parameters: ['junk'] } } } },
+      'at least 1 and at most 30 operations'
+    ),
+    [],
+    'malformed entries are skipped, not fatal'
+  )
+  t.same(
+    rule(
+      { paths: { '/b': { get: { responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } } } } } } },
+      'object schemas have explicit properties, no maps, no circular $ref'
+    ),
+    []
+  )
 })

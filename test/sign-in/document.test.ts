@@ -21,7 +21,15 @@ t.test('the document declares OAuth at the issuer\'s endpoints, and passes the e
     oauth2: {
       type: 'oauth2',
       description: `Sign in with ${issuer.url}.`,
-      flows: { authorizationCode: { authorizationUrl: `${issuer.url}/auth`, tokenUrl: `${issuer.url}/token`, scopes: { [SCOPE]: `Play tic-tac-toe (${SCOPE}).` } } }
+      flows: {
+        authorizationCode: {
+          authorizationUrl: `${issuer.url}/auth`,
+          tokenUrl: `${issuer.url}/token`,
+          scopes: {
+            [SCOPE]: `Play tic-tac-toe (${SCOPE}).`
+          }
+        }
+      }
     }
   }, 'one scheme: OAuth (the API key keeps working, but the editor takes one scheme)')
   t.same(document.security, [{ oauth2: [SCOPE] }])
@@ -42,7 +50,16 @@ t.test('the document declares OAuth at the issuer\'s endpoints, and passes the e
   t.match(yaml.body, 'authorizationCode:')
 
   const setup = await app.inject('/')
-  for (const field of [`${issuer.url}/auth`, `${issuer.url}/token`, SCOPE, 'Token Exchange Method', 'Authorization URL', 'Token URL', 'Client ID', 'callback URL']) t.match(setup.body, field, field)
+  for (const field of [
+    `${issuer.url}/auth`,
+    `${issuer.url}/token`,
+    SCOPE,
+    'Token Exchange Method',
+    'Authorization URL',
+    'Token URL',
+    'Client ID',
+    'callback URL'
+  ]) { t.match(setup.body, field, field) }
   const json = (await app.inject({ url: '/', headers: { accept: 'application/json' } })).json()
   t.match(json.auth, { type: 'oauth2', authorization_url: `${issuer.url}/auth`, token_url: `${issuer.url}/token`, scope: SCOPE })
 })
@@ -52,18 +69,26 @@ t.test('while the issuer does not answer, the document and the setup page say so
   for (const url of ['/openapi.json', '/']) {
     const res = await app.inject(url)
     t.equal(res.statusCode, 503, url)
-    t.match(res.json().message, /^Sign-in cannot be checked now: the authorization server http:\/\/127\.0\.0\.1:\d+ does not answer\. Retry in a few seconds\.$/)
+    t.match(
+      res.json().message,
+      /^Sign-in cannot be checked now: the authorization server http:\/\/127\.0\.0\.1:\d+ does not answer\. Retry in a few seconds\.$/
+    )
   }
   t.equal((await app.inject('/health')).statusCode, 200, '/health stays up')
   t.equal((await app.inject('/privacy')).statusCode, 200)
 })
 
 t.test('gpt rules: an OAuth scheme other than the authorization code is flagged', async t => {
-  const rule = (scheme: unknown) => checkGptRules({ openapi: '3.1.0', servers: [{ url: 'https://a.example.com' }], paths: {}, components: { securitySchemes: { o: scheme } } })
-    .find(one => one.rule.startsWith('an OAuth scheme'))?.problems
-  t.same(rule({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes: {} } } }), ['the OAuth scheme o has no authorizationCode flow; the GPT editor offers only the authorization code'])
-  t.same(rule({ type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://a.example.com/a', tokenUrl: 'https://a.example.com/t' }, implicit: {} } }),
-    ['the OAuth scheme o also has the implicit flow, which the editor ignores', 'the OAuth scheme o has no scopes object'])
+  const rule = (scheme: unknown) =>
+    checkGptRules({ openapi: '3.1.0', servers: [{ url: 'https://a.example.com' }], paths: {}, components: { securitySchemes: { o: scheme } } }).find(one =>
+      one.rule.startsWith('an OAuth scheme')
+    )?.problems
+  t.same(rule({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example.com/t', scopes: {} } } }), ['the OAuth scheme o has no ' +
+    'authorizationCode flow; the GPT editor offers only the authorization code'])
+  t.same(
+    rule({ type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://a.example.com/a', tokenUrl: 'https://a.example.com/t' }, implicit: {} } }),
+    ['the OAuth scheme o also has the implicit flow, which the editor ignores', 'the OAuth scheme o has no scopes object']
+  )
   t.same(rule({ type: 'http', scheme: 'bearer' }), [])
   t.same(rule({ type: 'oauth2' }), ['the OAuth scheme o has no authorizationCode flow; the GPT editor offers only the authorization code'])
 })

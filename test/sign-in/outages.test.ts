@@ -36,12 +36,21 @@ async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
     }
     state.fetches++
     switch (state.answer) {
-      case 'keys': return setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys.map(publicJwk) })), state.delayMs)
-      case '500': return response.writeHead(500).end('upstream broke')
-      case 'html': return response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Down for maintenance</body></html>')
-      case 'no content type': return response.writeHead(200).end('Down for maintenance')
-      case 'not a key set': return response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"x"}')
-      case 'reset': return request.socket.destroy()
+      case 'keys':
+        return setTimeout(
+          () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: state.keys.map(publicJwk) })),
+          state.delayMs
+        )
+      case '500':
+        return response.writeHead(500).end('upstream broke')
+      case 'html':
+        return response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Down for maintenance</body></html>')
+      case 'no content type':
+        return response.writeHead(200).end('Down for maintenance')
+      case 'not a key set':
+        return response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"x"}')
+      case 'reset':
+        return request.socket.destroy()
     }
   })
   server.listen(port, '127.0.0.1')
@@ -51,7 +60,12 @@ async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
 }
 
 /** An access token of the issuer, signed with `key`, with the claims and header the test changes. */
-async function token (issuer: string, key: SigningKey, claims: Record<string, unknown> = {}, header: Record<string, unknown> = { typ: 'at+jwt' }): Promise<string> {
+async function token (
+  issuer: string,
+  key: SigningKey,
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = { typ: 'at+jwt' }
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
   return await new SignJWT({ iss: issuer, aud: RESOURCE, sub: 'alice', iat: now, exp: now + 7 * 24 * 3600, scope: SCOPE, ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, ...header })
@@ -62,7 +76,11 @@ async function token (issuer: string, key: SigningKey, claims: Record<string, un
 async function setUp (t: Test, issuer: string, env: Record<string, string> = {}) {
   const logs: Array<Record<string, unknown>> = []
   const clock = { offset: 0 }
-  const app = await buildApp(t, { PUBLIC_URL, OAUTH_ISSUER: issuer, OAUTH_SCOPES: SCOPE, RATE_LIMIT_MAX: '100000', ...env }, { logs, now: () => Date.now() + clock.offset })
+  const app = await buildApp(
+    t,
+    { PUBLIC_URL, OAUTH_ISSUER: issuer, OAUTH_SCOPES: SCOPE, RATE_LIMIT_MAX: '100000', ...env },
+    { logs, now: () => Date.now() + clock.offset }
+  )
   await app.ready()
   await app.signIn?.metadata()
   return { app, logs, clock }
@@ -75,7 +93,15 @@ async function call (app: App, door: 'http' | 'mcp', bearer: string) {
   const authorization = `Bearer ${bearer}`
   return door === 'http'
     ? await app.inject({ url: '/human_move?ai_player=X', headers: { authorization } })
-    : await app.inject({ method: 'POST', url: '/mcp', headers: { authorization, accept: 'application/json, text/event-stream' }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' } })
+    : await app.inject({
+      method: 'POST',
+      url: '/mcp',
+      headers: {
+        authorization,
+        accept: 'application/json, text/event-stream'
+      },
+      payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' }
+    })
 }
 
 const warnings = (logs: Array<Record<string, unknown>>, pattern: RegExp | string) =>
@@ -219,7 +245,10 @@ t.test('sub must be a non-empty string of at most 255 characters: 401 naming the
     for (const door of ['http', 'mcp'] as const) {
       const res = await call(app, door, await token(issuer.url, key, { sub }))
       t.equal(res.statusCode, 401, `${door}: sub ${JSON.stringify(sub).slice(0, 20)}`)
-      t.match(res.headers['www-authenticate'], /^Bearer error="invalid_token", error_description="The access token is not accepted: its sub claim must be a non-empty string of at most 255 characters\."/)
+      t.match(
+        res.headers['www-authenticate'],
+        /^Bearer error="invalid_token", error_description="The access token is not accepted: its sub claim must be a non-empty string of at most 255 characters\."/
+      )
     }
   }
   t.equal((await call(app, 'http', await token(issuer.url, key, { sub: 'x'.repeat(SUBJECT_MAX) }))).statusCode, 200, '255 characters are taken')

@@ -44,7 +44,11 @@ async function token (issuer: Issuer, claims: Record<string, unknown> = {}, key 
 /** A token signed by the issuer's key with claims set as given, `undefined` leaving one out. */
 async function tokenWithClaims (issuer: Issuer, changes: Record<string, unknown>): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  const claims = Object.fromEntries(Object.entries({ iss: issuer.url, aud: RESOURCE, sub: 'alice', iat: now, exp: now + 600, scope: SCOPE, ...changes }).filter(([, value]) => value !== undefined))
+  const claims = Object.fromEntries(
+    Object.entries({ iss: issuer.url, aud: RESOURCE, sub: 'alice', iat: now, exp: now + 600, scope: SCOPE, ...changes }).filter(
+      ([, value]) => value !== undefined
+    )
+  )
   const key = issuer.keys[0]
   return await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt' }).sign(key.privateKey)
 }
@@ -84,7 +88,8 @@ t.test('a valid token plays; each bad one is a 401 invalid_token that says why',
     const res = await call(app, bad)
     t.equal(res.statusCode, 401, name)
     t.match(res.json().message, reason, name)
-    t.match(res.headers['www-authenticate'], new RegExp(`^Bearer error="invalid_token", error_description="(?:[^"\\\\]|\\\\.)+", resource_metadata="${METADATA}", scope="${SCOPE}"$`), `${name}: the challenge`)
+    t.match(res.headers['www-authenticate'], new RegExp('^Bearer error="invalid_token", error_description="(?:[^"\\\\]|\\\\.)+", ' +
+      `resource_metadata="${METADATA}", scope="${SCOPE}"$`), `${name}: the challenge`)
   }
 })
 
@@ -96,14 +101,32 @@ t.test('no token: 401 with the challenge that says where to start; a token witho
   t.match(none.json().message, `This action needs sign-in: send an access token of ${issuer.url} as "Authorization: Bearer <token>"`)
   const narrow = await call(app, await token(issuer, { scope: 'openid' }))
   t.equal(narrow.statusCode, 403)
-  t.match(narrow.headers['www-authenticate'], /^Bearer error="insufficient_scope", error_description="The access token lacks the scope tictactoe:play: sign in again granting it\.", resource_metadata=/)
+  t.match(
+    narrow.headers['www-authenticate'],
+    /^Bearer error="insufficient_scope", error_description="The access token lacks the scope tictactoe:play: sign in again granting it\.", resource_metadata=/
+  )
   t.equal((await call(app, await token(issuer, { scope: undefined, scp: [SCOPE, 'other'] }))).statusCode, 200, 'scopes as scp, a list')
 
-  const mcp = await app.inject({ method: 'POST', url: '/mcp', headers: { accept: 'application/json, text/event-stream' }, payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' } })
+  const mcp = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: {
+      accept: 'application/json, text/event-stream'
+    },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' }
+  })
   t.equal(mcp.statusCode, 401, 'the MCP door too')
   t.equal(mcp.headers['www-authenticate'], `Bearer resource_metadata="${METADATA}", scope="${SCOPE}"`)
   t.match(mcp.json(), { jsonrpc: '2.0', error: { code: -32000, message: /^This action needs sign-in/ } })
-  for (const url of ['/', '/privacy', '/health', '/openapi.json', '/docs/', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+  for (const url of [
+    '/',
+    '/privacy',
+    '/health',
+    '/openapi.json',
+    '/docs/',
+    '/.well-known/oauth-protected-resource/mcp',
+    '/.well-known/oauth-protected-resource'
+  ]) {
     t.equal((await app.inject(url)).statusCode, 200, `${url} stays open`)
   }
 })
@@ -166,7 +189,9 @@ t.test('an issuer that does not answer at start: one log line, 503 with a messag
   const issuer = await startIssuer(t, { port, resource: RESOURCE })
   const started = Date.now()
   let status = 0
-  while (Date.now() - started < 15_000 && (status = (await call(app, await token(issuer))).statusCode) !== 200) await new Promise(resolve => setTimeout(resolve, 500))
+  while (Date.now() - started < 15_000 && (status = (await call(app, await token(issuer))).statusCode) !== 200) {
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
   t.equal(status, 200, `played once the issuer answers (after ${Math.round((Date.now() - started) / 1000)} s)`)
   t.equal(logs.filter(line => line.msg === 'sign-in: the issuer answers again').length, 1)
 })

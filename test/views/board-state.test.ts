@@ -61,7 +61,10 @@ t.test('a finished game: the outcome in words, the line, no more clicks', async 
   t.equal(statusText(won), 'You win with 1-2-3.')
   t.equal(statusText(won, 'model'), `The player (X) won with ${won.winningLine.join('-')}.`)
 
-  const draw = stateFromResult(await answer(t, 'position_1=X&position_2=O&position_3=X&position_4=X&position_5=O&position_6=O&position_7=O&position_8=X&human_position=9'), {})
+  const draw = stateFromResult(
+    await answer(t, 'position_1=X&position_2=O&position_3=X&position_4=X&position_5=O&position_6=O&position_7=O&position_8=X&human_position=9'),
+    {}
+  )
   t.equal(draw.outcome, 'Draw')
   t.equal(statusText(draw), 'Draw: the board is full.')
 })
@@ -71,7 +74,14 @@ t.test('what the model is told after a move in the view', async t => {
   const { text, structured } = modelContext(state)
   t.match(text, /^The player is playing tic-tac-toe in the board view \(player O, AI X, easy\)\. It is the player's turn \(O\)\./)
   t.match(text, boardText(state.cells))
-  t.match(structured, { next_player: 'O', status: 'continue', winner: 'No winner', ai_player: 'X', difficulty: 'easy', positions: { position_1: 'O', position_5: 'X' } })
+  t.match(structured, {
+    next_player: 'O',
+    status: 'continue',
+    winner: 'No winner',
+    ai_player: 'X',
+    difficulty: 'easy',
+    positions: { position_1: 'O', position_5: 'X' }
+  })
   t.equal(statusText({ ...state, next: 'X' }, 'model'), "It is the AI's turn (X).")
   t.equal(boardText(['X', '', '', '', 'O', '', '', '', '']), ' X | 2 | 3\n---+---+---\n 4 | O | 6\n---+---+---\n 7 | 8 | 9')
 })

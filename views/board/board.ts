@@ -4,12 +4,12 @@
  * network, storage or cookies of its own; all goes through the host.
  */
 import { App, type McpUiHostContext, applyDocumentTheme, applyHostFonts, applyHostStyleVariables } from '@modelcontextprotocol/ext-apps'
+import { PLAY_MOVE } from '../../routes/human-move/names.js'
+import { FROM_VIEW, VIEW_CALL_META } from '../../routes/mcp/view-call.js'
 import {
   type Difficulty, type GameState, type MoveAnswer, canPlay, humanMark, modelContext, moveArguments, newGame,
   openingArguments, stateFromInput, stateFromResult, statusText
 } from './state.js'
-
-const TOOL = 'play_move'
 
 const main = document.querySelector('.main') as HTMLElement
 const status = document.getElementById('status') as HTMLElement
@@ -112,7 +112,7 @@ async function play (args: Record<string, unknown>, before: GameState): Promise<
   draw()
   try {
     // _meta tells the server the move was clicked in the view (counted apart in its metrics).
-    const result = await app.callServerTool({ name: TOOL, arguments: args, _meta: { 'tictactoe/door': 'view' } })
+    const result = await app.callServerTool({ name: PLAY_MOVE, arguments: args, _meta: { [VIEW_CALL_META]: FROM_VIEW } })
     if (result.isError === true) {
       state = before
       showError(textOf(result.content))

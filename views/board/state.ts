@@ -3,23 +3,12 @@
  * play_move call (its arguments and its result), the arguments of the next call, and what the
  * model is told after a move made in the view. No DOM, no network.
  */
-import { boardText as drawBoard } from '../../engine/board.js'
+import { type Mark, boardText as drawBoard } from '../../engine/board.js'
+import { DIFFICULTIES, type Difficulty } from '../../engine/policies.js'
+import type { MoveAnswer } from '../../routes/human-move/schema.js'
 
-export type Mark = 'X' | 'O'
+export type { Difficulty, Mark, MoveAnswer }
 export type Cell = Mark | ''
-export type Difficulty = 'easy' | 'medium' | 'hard'
-
-/** The fields of play_move's answer the view reads (its structuredContent). */
-export interface MoveAnswer {
-  status: 'continue' | 'end'
-  winner: 'X' | 'O' | 'Draw' | 'No winner'
-  ai_move: { position: number } | null
-  reason: string | null
-  message: string
-  next_player: Mark | null
-  winning_line: number[] | null
-  positions: Record<string, Cell>
-}
 
 export interface GameState {
   cells: Cell[]
@@ -36,7 +25,6 @@ export interface GameState {
 }
 
 const CELLS = [1, 2, 3, 4, 5, 6, 7, 8, 9]
-const DIFFICULTIES: readonly string[] = ['easy', 'medium', 'hard']
 
 const markOf = (value: unknown): Cell => {
   const mark = typeof value === 'string' ? value.trim().toUpperCase() : ''
@@ -48,7 +36,7 @@ function settingsOf (args: Record<string, unknown>): { aiPlayer: Mark, difficult
   const difficulty = typeof args.difficulty === 'string' ? args.difficulty.trim().toLowerCase() : ''
   return {
     aiPlayer: markOf(args.ai_player) === 'X' ? 'X' : 'O',
-    difficulty: (DIFFICULTIES.includes(difficulty) ? difficulty : 'hard') as Difficulty
+    difficulty: (DIFFICULTIES as readonly string[]).includes(difficulty) ? difficulty as Difficulty : 'hard'
   }
 }
 
@@ -73,7 +61,7 @@ export function stateFromResult (answer: MoveAnswer, args: Record<string, unknow
   const { aiPlayer, difficulty } = settingsOf(args)
   const outcome = answer.status === 'end' ? (answer.winner === 'X' || answer.winner === 'O' ? answer.winner : 'Draw') : null
   return {
-    cells: CELLS.map(cell => markOf(answer.positions[`position_${cell}`])),
+    cells: CELLS.map(cell => markOf(answer.positions[`position_${cell}` as keyof MoveAnswer['positions']])),
     aiPlayer,
     difficulty,
     next: answer.next_player,

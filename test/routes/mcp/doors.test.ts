@@ -60,7 +60,11 @@ for (const modern of [false, true]) {
     const app = await buildApp(t, { RATE_LIMIT_MAX: '1000000' }, { random: () => 0.42 })
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream' }
     const meta = modern
-      ? { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'doors-test', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': {} }
+      ? {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'doors-test', version: '1.0.0' },
+          'io.modelcontextprotocol/clientCapabilities': {}
+        }
       : undefined
     if (modern) Object.assign(headers, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'play_move' })
     const kinds = { answered: 0, refused: 0 }

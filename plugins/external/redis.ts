@@ -34,15 +34,14 @@ export default fp(async fastify => {
     fastify.decorate('redis', null)
     return
   }
-  // Loaded only when wanted: ioredis is large, in time and memory at start. (CommonJS modules: their
-  // exports are their default, in the built server's chunks too.)
+  // Loaded only when wanted: ioredis is large, in time and memory at start. (ioredis is CommonJS
+  // alone: its exports are its default. cockatiel ships an ES build too, which some loaders pick:
+  // its names are read as names, which both builds give.)
   const [
     {
       default: { Redis }
     },
-    {
-      default: { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }
-    }
+    { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }
   ] = await Promise.all([import('ioredis'), import('cockatiel')])
   const where = new URL(url).host
 

@@ -121,13 +121,14 @@ for (const [answer, known] of [['500', true], ['reset', false]] as const) {
     const forger = await signingKey('forged')
     const statuses = new Set<number>()
     let calls = 0
-    // Forged tokens keep coming for 6 s, each naming a key id the service has never seen.
-    for (const end = Date.now() + 6000; Date.now() < end; calls++) {
+    // Forged tokens keep coming for 6 s (of the service's clock), one every 50 ms, each naming a key
+    // id the service has never seen.
+    for (; calls < 120; calls++) {
+      clock.offset += 50
       const forged = await token(issuer.url, { ...forger, kid: `forged-${calls}` }, { sub: `mallory-${calls}` })
       statuses.add((await call(app, calls % 2 === 0 ? 'http' : 'mcp', forged)).statusCode)
     }
     const fetches = issuer.state.fetches - before
-    t.ok(calls > 50, `${calls} calls with forged tokens`)
     t.ok(fetches >= 1 && fetches <= 5, `${fetches} fetches of the key set, at most 5`)
     const lines = logs.filter(line => line.level === 40 && line.msg !== 'request')
     t.ok(lines.length <= 5, `${lines.length} warning lines, at most 5`)

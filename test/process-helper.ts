@@ -33,7 +33,8 @@ export async function startServer (t: Test, env: Record<string, string> = {}, sc
   child.stdout?.on('data', chunk => { output += chunk })
   child.stderr?.on('data', chunk => { output += chunk })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  for (let i = 0; i < 600 && !output.includes('Server listening'); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  for (let i = 0; i < 600 && !output.includes('Server listening') && child.exitCode === null; i++) await new Promise(resolve => setTimeout(resolve, 50))
+  if (!output.includes('Server listening')) throw new Error(`the server did not start listening on ${port}: ${output.slice(-2000)}`)
   return { child, port, url: `http://127.0.0.1:${port}`, output: () => output }
 }
 

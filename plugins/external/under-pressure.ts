@@ -2,9 +2,9 @@
  * When the machine runs short, answer or refuse at once instead of failing later:
  * - with the event loop saturated, 503 with Retry-After (ChatGPT gives up after 45 s and backs off
  *   after repeated errors), logged as one warning line per request (the request's own line).
- *   Saturated is busy for 98% of the last second (event-loop utilization), or a mean delay over
- *   a second: the mean alone can miss a long block, as its one late sample may be read after the
- *   second it belongs to, among a hundred short ones;
+ *   Saturated is a mean event-loop delay over a second, sampled each second. (Not the event loop's
+ *   utilization: the first sample would cover the start, busy by nature, and shed the first
+ *   player's move after a cold start.);
  * - open connections are capped below the process's open-file limit (`ulimit -n`), so idle
  *   sockets can never take the last file descriptors: at that point Node cannot even read the
  *   memory figures under-pressure samples each second (EMFILE), and the uncaught error stopped
@@ -15,7 +15,6 @@ import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 
 export const MAX_EVENT_LOOP_DELAY_MS = 1000
-export const MAX_EVENT_LOOP_UTILIZATION = 0.98
 /** File descriptors kept for everything but client connections: the log, Redis, metrics, files. */
 export const RESERVED_FILES = 64
 
@@ -40,7 +39,6 @@ export function connectionLimit (files: number | undefined): { connections: numb
 export default fp(async fastify => {
   await fastify.register(underPressure, {
     maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
-    maxEventLoopUtilization: MAX_EVENT_LOOP_UTILIZATION,
     retryAfter: 5,
     exposeStatusRoute: false
   })

@@ -30,11 +30,13 @@ t.test('SIGTERM under keep-alive load: 503 on /health, answers through the windo
   t.teardown(() => agent.destroy())
   const outcomes: Outcome[] = []
   const errors: string[] = []
-  const load = { sending: true }
-  // Each client sends again as soon as it is answered, like a busy load balancer; it stops a little
-  // before the window ends, as a load balancer does once /health has said 503 long enough.
+  // Each client sends again as soon as it is answered, like a busy load balancer, until it is told
+  // when to stop: a little before the window ends on the server's clock, as a load balancer stops
+  // once /health has said 503 long enough. The stop is a time read before each send, not a timer,
+  // so a busy machine that runs this process's timers late cannot push sends past the window.
+  const load = { stopAt: Infinity }
   const clients = Array.from({ length: CLIENTS }, async (_, i) => {
-    while (load.sending) {
+    while (Date.now() < load.stopAt) {
       try {
         outcomes.push(await get(port, `/human_move?human_position=${(i % 9) + 1}`, agent))
       } catch (error) {
@@ -45,19 +47,19 @@ t.test('SIGTERM under keep-alive load: 503 on /health, answers through the windo
   await new Promise(resolve => setTimeout(resolve, 700))
   child.kill('SIGTERM')
   // Asked once the server has said it drains, however long a busy machine takes to get there.
-  for (let i = 0; i < 100 && !output().includes('"msg":"draining'); i++) await new Promise(resolve => setTimeout(resolve, 20))
+  const drainingLine = () => output().split('\n').find(line => line.includes('"msg":"draining'))
+  for (let i = 0; i < 500 && drainingLine() === undefined; i++) await new Promise(resolve => setTimeout(resolve, 20))
+  // The window starts when the server says it drains (its own clock, the machine's), not when the
+  // signal was sent: a busy machine can take a while to deliver and handle it.
+  const drainedAt = Number((JSON.parse(drainingLine() ?? '{}') as { time?: number }).time)
+  t.ok(drainedAt > 0, 'the server said when it started draining')
+  load.stopAt = drainedAt + DRAIN_MS - 800
   const health = await get(port, '/health', new Agent())
   t.equal(health.status, 503, '/health says the replica is going away')
-  await new Promise(resolve => setTimeout(resolve, DRAIN_MS - 600))
-  load.sending = false
   await Promise.all(clients)
 
-  // The window starts when the server says it drains (its own clock, the machine's), not when the
-  // signal was sent: a busy machine can take a while to deliver and handle it. A request sent
-  // after that line is handled after the drain began (the line and the drain are one tick).
-  const draining = output().split('\n').find(line => line.includes('"msg":"draining'))
-  const drainedAt = Number((JSON.parse(draining ?? '{}') as { time?: number }).time)
-  t.ok(drainedAt > 0, 'the server said when it started draining')
+  // A request sent after the draining line is handled after the drain began (the line and the
+  // drain are one tick).
   const during = outcomes.filter(outcome => outcome.sent > drainedAt + 1)
   t.same(errors, [], 'no request was reset or refused')
   t.ok(during.length >= CLIENTS, `${during.length} of ${outcomes.length} answers to requests sent during the drain window: each client kept being answered`)

@@ -14,6 +14,8 @@
 import type { Command, Redis as RedisClient } from 'ioredis'
 import fp from 'fastify-plugin'
 
+type Cockatiel = typeof import('cockatiel')
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The shared store's connection, or null when the rate limit counts in memory. */
@@ -35,14 +37,12 @@ export default fp(async fastify => {
     return
   }
   // Loaded only when wanted: ioredis is large, in time and memory at start. (ioredis is CommonJS
-  // alone: its exports are its default. cockatiel ships an ES build too, which some loaders pick:
-  // its names are read as names, which both builds give.)
-  const [
-    {
-      default: { Redis }
-    },
-    { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError }
-  ] = await Promise.all([import('ioredis'), import('cockatiel')])
+  // alone: its exports are its default. cockatiel ships CommonJS, which the build's bundle takes,
+  // its exports then its default alone, and an ES build, which some loaders pick, with names and no
+  // default: either is read.)
+  const [{ default: { Redis } }, loaded] = await Promise.all([import('ioredis'), import('cockatiel')])
+  const cockatiel = (loaded as unknown as { default?: Cockatiel }).default ?? loaded
+  const { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } = cockatiel
   const where = new URL(url).host
 
   const breaker = circuitBreaker(handleWhen(error => error.message === 'Command timed out'), {

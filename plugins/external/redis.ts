@@ -39,9 +39,9 @@ export default fp(async fastify => {
   // Loaded only when wanted: ioredis is large, in time and memory at start. (ioredis is CommonJS
   // alone: its exports are its default. cockatiel ships CommonJS, which the build's bundle takes,
   // its exports then its default alone, and an ES build, which some loaders pick, with names and no
-  // default: either is read.)
+  // default: the names of both are merged, so either is read.)
   const [{ default: { Redis } }, loaded] = await Promise.all([import('ioredis'), import('cockatiel')])
-  const cockatiel = (loaded as unknown as { default?: Cockatiel }).default ?? loaded
+  const cockatiel: Cockatiel = { ...loaded, ...(loaded as unknown as { default?: Cockatiel }).default }
   const { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } = cockatiel
   const where = new URL(url).host
 

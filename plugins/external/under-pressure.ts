@@ -2,19 +2,28 @@
  * When the machine runs short, answer or refuse at once instead of failing later:
  * - with the event loop saturated, 503 with Retry-After (ChatGPT gives up after 45 s and backs off
  *   after repeated errors), logged as one warning line per request (the request's own line).
- *   Saturated is a mean event-loop delay over a second, sampled each second. (Not the event loop's
- *   utilization: the first sample would cover the start, busy by nature, and shed the first
- *   player's move after a cold start.);
+ *   Saturated is a mean event-loop delay over a second, sampled each second. The samples of the
+ *   first seconds after the start cover the start itself (loading, solving, compiling, busy by
+ *   nature, and longer than a second on a slow or crowded machine): they shed nothing, so a cold
+ *   start never sheds the first player's move. (For the same reason not the event loop's
+ *   utilization, whose first sample covers the start however long after it comes.);
  * - open connections are capped below the process's open-file limit (`ulimit -n`), so idle
  *   sockets can never take the last file descriptors: at that point Node cannot even read the
  *   memory figures under-pressure samples each second (EMFILE), and the uncaught error stopped
  *   the process. Connections past the cap are closed as soon as they arrive.
  */
 import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
+import { httpError } from '../../lib/errors.js'
 
 export const MAX_EVENT_LOOP_DELAY_MS = 1000
+/** How often the event-loop delay is sampled (each sample is the mean over the interval before it). */
+export const SAMPLE_INTERVAL_MS = 1000
+/** From the server's start (ready), how long before the delay sheds: the sample that covers the start, and the next. */
+export const START_GRACE_MS = 2 * SAMPLE_INTERVAL_MS
+export const RETRY_AFTER_S = 5
 /** File descriptors kept for everything but client connections: the log, Redis, metrics, files. */
 export const RESERVED_FILES = 64
 
@@ -37,10 +46,18 @@ export function connectionLimit (files: number | undefined): { connections: numb
 }
 
 export default fp(async fastify => {
+  let shedsFrom = Infinity
+  fastify.addHook('onReady', async () => { shedsFrom = performance.now() + START_GRACE_MS })
   await fastify.register(underPressure, {
     maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
-    retryAfter: 5,
-    exposeStatusRoute: false
+    sampleInterval: SAMPLE_INTERVAL_MS,
+    exposeStatusRoute: false,
+    // (Called only for the event-loop delay, the one limit set: nothing returned lets the call through.)
+    pressureHandler: async (_request, reply) => {
+      if (performance.now() < shedsFrom) return
+      reply.header('retry-after', RETRY_AFTER_S)
+      throw httpError(503, 'Service Unavailable')
+    }
   })
   const { connections, message } = connectionLimit(openFileLimit())
   fastify.server.maxConnections = connections

@@ -41,6 +41,12 @@ export const ConfigSchema = Type.Object({
     default: 3000,
     description: 'milliseconds from 0 to 120000 to keep answering after a stop signal'
   }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60_000,
+    default: 1000,
+    description: 'milliseconds from 0 to 60000 of mean event-loop delay past which calls get 503 (0: never)'
+  }),
   TRUSTED_NETWORKS: Type.Optional(Type.String({ pattern: NETWORK_LIST, description: 'a comma-separated list of addresses or CIDRs, such as 203.0.113.0/24' })),
   TRUSTED_ADDRESS_MAX: Type.Optional(Type.Integer({
     minimum: 1,

@@ -15,10 +15,10 @@
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import underPressure from '@fastify/under-pressure'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { httpError } from '../../lib/errors.js'
 
-export const MAX_EVENT_LOOP_DELAY_MS = 1000
 /** How often the event-loop delay is sampled (each sample is the mean over the interval before it). */
 export const SAMPLE_INTERVAL_MS = 1000
 /** From the server's start (ready), how long before the delay sheds: the sample that covers the start, and the next. */
@@ -45,21 +45,28 @@ export function connectionLimit (files: number | undefined): { connections: numb
   return { connections, message: `connections limited to ${connections} (open-file limit ${files})` }
 }
 
+/**
+ * What under-pressure does with a call while the event loop is saturated (it asks only for the
+ * event-loop delay, the one limit set): before `shedsFrom()`, let it through (nothing returned);
+ * after, 503 with Retry-After.
+ */
+export const shedding = (shedsFrom: () => number) => async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  if (performance.now() < shedsFrom()) return
+  reply.header('retry-after', RETRY_AFTER_S)
+  throw httpError(503, 'Service Unavailable')
+}
+
 export default fp(async fastify => {
   let shedsFrom = Infinity
   fastify.addHook('onReady', async () => { shedsFrom = performance.now() + START_GRACE_MS })
   await fastify.register(underPressure, {
-    maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
+    // (0 turns it off: under-pressure checks only a positive limit.)
+    maxEventLoopDelay: fastify.config.MAX_EVENT_LOOP_DELAY_MS,
     sampleInterval: SAMPLE_INTERVAL_MS,
     exposeStatusRoute: false,
-    // (Called only for the event-loop delay, the one limit set: nothing returned lets the call through.)
-    pressureHandler: async (_request, reply) => {
-      if (performance.now() < shedsFrom) return
-      reply.header('retry-after', RETRY_AFTER_S)
-      throw httpError(503, 'Service Unavailable')
-    }
+    pressureHandler: shedding(() => shedsFrom)
   })
   const { connections, message } = connectionLimit(openFileLimit())
   fastify.server.maxConnections = connections
   fastify.log.info(message)
-}, { name: 'under-pressure', fastify: '5.x' })
+}, { name: 'under-pressure', fastify: '5.x', dependencies: ['config'] })

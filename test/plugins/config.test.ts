@@ -2,12 +2,13 @@ import t from 'tap'
 import { ConfigError, loadConfig, networksOf } from '../../plugins/config.js'
 
 t.test('defaults', async t => {
-  t.same(loadConfig({}), { PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MAX: 60, TRUST_PROXY: false, SHUTDOWN_DRAIN_MS: 3000 })
+  t.same(loadConfig({}),
+    { PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MAX: 60, TRUST_PROXY: false, SHUTDOWN_DRAIN_MS: 3000, MAX_EVENT_LOOP_DELAY_MS: 1000 })
 })
 
 t.test('values are read strictly, and empty means unset', async t => {
   t.same(loadConfig({ PORT: '8080', HOST: '0.0.0.0', RATE_LIMIT_MAX: '100000', TRUST_PROXY: 'true', LOG_LEVEL: 'debug', API_KEY: '', CONTACT: 'a@b.c' }),
-    { PORT: 8080, HOST: '0.0.0.0', RATE_LIMIT_MAX: 100000, TRUST_PROXY: true, LOG_LEVEL: 'debug', CONTACT: 'a@b.c', SHUTDOWN_DRAIN_MS: 3000 })
+    { ...loadConfig({}), PORT: 8080, HOST: '0.0.0.0', RATE_LIMIT_MAX: 100000, TRUST_PROXY: true, LOG_LEVEL: 'debug', CONTACT: 'a@b.c' })
   t.equal(loadConfig({ PUBLIC_URL: 'https://Game.Example.com/' }).PUBLIC_URL, 'https://game.example.com')
   t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).PUBLIC_URL, 'http://localhost:3000', 'http is fine for a local try')
   t.equal(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).PUBLIC_URL, 'http://127.0.0.1:3000')

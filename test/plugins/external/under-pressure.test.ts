@@ -1,10 +1,13 @@
 /** Load shedding (under-pressure): a saturated event loop answers 503 with Retry-After instead of queueing. */
+import { performance } from 'node:perf_hooks'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import t from 'tap'
+import { shedding } from '../../../plugins/external/under-pressure.js'
 import { buildApp } from '../../helper.js'
 
 t.test('a saturated event loop gets 503 with Retry-After instead of a queue, logged as one warning line', async t => {
   const logs: Array<Record<string, unknown>> = []
-  const app = await buildApp(t, {}, { logs })
+  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '1000' }, { logs })
   await app.ready()
   // under-pressure reads the mean event-loop delay once a second, in a timer. Keep the loop busy
   // for 3.5 s at a time, letting it turn once between: the overdue timer reads the delays of a
@@ -30,7 +33,7 @@ t.test('a saturated event loop gets 503 with Retry-After instead of a queue, log
 })
 
 t.test('the start sheds nothing, however long it blocks: the first move after a cold start is answered', async t => {
-  const app = await buildApp(t)
+  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '1000' })
   // A start that keeps the loop busy 3 s in one go (a slow or crowded machine): the sample taken
   // just after covers it (with at most a second of short delays before it), and alone would shed
   // the next call.
@@ -45,4 +48,27 @@ t.test('the start sheds nothing, however long it blocks: the first move after a 
   const { eventLoopDelay } = app.memoryUsage()
   t.comment(`the last sample's mean delay: ${Math.round(eventLoopDelay)} ms${eventLoopDelay > 1000 ? ', over the limit' : ''}`)
   t.equal((await app.inject('/human_move?ai_player=X')).statusCode, 200, 'the call is answered')
+})
+
+t.test('before its time a saturated loop lets the call through; after, 503 with Retry-After', async t => {
+  const headers: Record<string, unknown> = {}
+  const reply = { header: (name: string, value: unknown) => { headers[name] = value; return reply } } as unknown as FastifyReply
+  const request = {} as FastifyRequest
+  t.equal(await shedding(() => performance.now() + 60_000)(request, reply), undefined, 'through')
+  t.same(headers, {})
+  await t.rejects(shedding(() => 0)(request, reply), { statusCode: 503, message: 'Service Unavailable' } as unknown as Error, 'shed')
+  t.same(headers, { 'retry-after': 5 })
+})
+
+t.test('MAX_EVENT_LOOP_DELAY_MS=0 never sheds', async t => {
+  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' })
+  await app.ready()
+  // Busy as in the first test, until a sample says the loop is saturated.
+  for (let stretch = 0; stretch < 4 && app.memoryUsage().eventLoopDelay <= 1000; stretch++) {
+    const until = Date.now() + 3500
+    while (Date.now() < until) { /* busy on purpose */ }
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  t.ok(app.memoryUsage().eventLoopDelay > 1000, 'the loop was saturated')
+  t.equal((await app.inject('/health')).statusCode, 200, 'yet answered')
 })

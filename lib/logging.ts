@@ -56,11 +56,11 @@ export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFa
 /**
  * The logger of a tool call made on an MCP request: the request's (ChatGPT's ids, the signed-in
  * subject), with an id of its own and the request's as `mcpReqId`, so the two lines of a play are
- * found together.
+ * found together; and, traced, the call's trace id (the caller's, when it sent its own in `_meta`).
  */
-export function callLogger (request: FastifyRequest, id: string): FastifyBaseLogger {
+export function callLogger (request: FastifyRequest, id: string, traceId: string | undefined): FastifyBaseLogger {
   const { reqId, ...bindings } = (request.log as Logger).bindings()
-  return request.server.log.child({ reqId: id, ...bindings, mcpReqId: reqId })
+  return request.server.log.child({ reqId: id, ...bindings, mcpReqId: reqId, ...(traceId === undefined ? {} : { traceId }) })
 }
 
 /** One line when the answer is sent, instead of Fastify's two ("incoming request", "request completed"). */

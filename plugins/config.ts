@@ -19,6 +19,10 @@ const ORIGIN_LIST = String.raw`^\s*${ORIGIN}\s*(?:,\s*${ORIGIN}\s*)*$`
 const NETWORK = String.raw`[0-9A-Fa-f.:]+(?:/[0-9]{1,3})?`
 const NETWORK_LIST = String.raw`^\s*${NETWORK}\s*(?:,\s*${NETWORK}\s*)*$`
 
+const OTLP_PROTOCOL = Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')], {
+  description: 'http/protobuf or http/json (gRPC is not built in: send to an OpenTelemetry Collector\'s HTTP port, 4318)'
+})
+
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'an integer from 1 to 65535' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'an address to listen on, such as 0.0.0.0' }),
@@ -60,7 +64,21 @@ export const ConfigSchema = Type.Object({
     description: 'scope names separated by spaces or commas, such as tictactoe:play'
   })),
   WIDGET_DOMAIN: Type.Optional(Type.String({ description: 'an https:// origin, such as https://tictactoe.example.com' })),
-  ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' }))
+  ALLOWED_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST, description: 'a comma-separated list of origins, such as https://inspector.example.com' })),
+  // OpenTelemetry's own variables, as every OpenTelemetry SDK reads them (only those this service
+  // acts on; the SDK reads the sampler's, the exporter's headers and the resource's itself).
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^/?#]',
+    description: 'an http:// or https:// URL of an OTLP/HTTP receiver, such as http://otel-collector:4318'
+  })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({
+    pattern: '^https?://[^/?#]',
+    description: 'the http:// or https:// URL traces are posted to, such as http://otel-collector:4318/v1/traces'
+  })),
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(OTLP_PROTOCOL),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: Type.Optional(OTLP_PROTOCOL),
+  OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1, description: 'a name for the service in the traces, such as tictactoe' })),
+  OTEL_SDK_DISABLED: Type.Optional(Type.Boolean({ description: 'true or false' }))
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -105,7 +123,8 @@ function parse (schema: { type?: unknown, anyOf?: Array<{ type: unknown }> }, va
 
 /** What a bad value is shown as: never a secret (the API key, a URL's password). */
 function shown (key: keyof Config, value: string | undefined): string {
-  if (key === 'API_KEY' || (key === 'REDIS_URL' && value?.includes('@') === true)) return ''
+  // A URL may carry a password (redis://:secret@host); an OTLP endpoint, a token in its user part.
+  if (key === 'API_KEY' || (/_URL$|_ENDPOINT$/.test(key) && value?.includes('@') === true)) return ''
   return ` (got ${JSON.stringify(value)})`
 }
 

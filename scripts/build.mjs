@@ -163,7 +163,9 @@ const result = await build({
   legalComments: 'none',
   // Fastify's compilers: it requires them only for a schema it must compile, and the build compiled
   // them all (step 3). They stay in node_modules for the routes a developer adds.
-  external: ['@fastify/swagger-ui', 'pino-pretty', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'],
+  // OpenTelemetry (loaded only with an OTLP endpoint) keeps its packages as they are: its API must be
+  // one copy per process, the one the instrumentation and any other library on the process share.
+  external: ['@fastify/swagger-ui', 'pino-pretty', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', '@fastify/otel', '@opentelemetry/*'],
   // CommonJS code inside calls require (for Node's own modules): give it one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [replacements],

@@ -53,7 +53,7 @@ const bearerOf = (request: FastifyRequest): string | undefined => /^Bearer +(\S+
 
 export default fp(async fastify => {
   const key = fastify.config.API_KEY
-  const { signIn, allowances, signedIn } = fastify
+  const { signIn, allowances, signedIn, tracing } = fastify
   const required = key !== undefined || signIn !== null
   const expected = key === undefined ? undefined : digest(key)
   const keyMatches = (token: string): boolean => expected !== undefined && timingSafeEqual(digest(token), expected)
@@ -70,7 +70,8 @@ export default fp(async fastify => {
 
   async function checkToken (signIn: SignIn, token: string, request: FastifyRequest): Promise<Refusal | undefined> {
     try {
-      const { subject, scopes } = await signIn.verify(token)
+      // (A span of its own: it may wait on the issuer, for its keys.)
+      const { subject, scopes } = await tracing.span('sign-in', {}, async () => await signIn.verify(token))
       const missing = signIn.scopes.filter(scope => !scopes.includes(scope))
       if (missing.length > 0) {
         const description = `The access token lacks the scope ${missing.join(' ')}: sign in again granting it.`
@@ -120,4 +121,4 @@ export default fp(async fastify => {
   }
 
   fastify.decorate('credentials', { required, check, hook })
-}, { name: 'auth', fastify: '5.x', dependencies: ['config', 'caller-identity', 'rate-limit', 'sign-in'] })
+}, { name: 'auth', fastify: '5.x', dependencies: ['config', 'caller-identity', 'rate-limit', 'sign-in', 'tracing'] })

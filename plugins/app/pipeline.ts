@@ -15,6 +15,9 @@
  * 7. The log line: a tool call's own, naming the /mcp request that made it (an HTTP call's line
  *    is its request's).
  *
+ * With tracing on (plugins/external/otel.ts), the call is a span, `action <operationId>`, and the
+ * allowance, which may wait on Redis, a span within it (the sign-in and the engine have their own).
+ *
  * Every outcome is a status and a body, written once as JSON: the HTTP door sends them as they are,
  * the MCP door makes a tool result of them.
  */
@@ -23,6 +26,7 @@ import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { callLogger } from '../../lib/logging.js'
+import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
 import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from '../../lib/errors.js'
 
@@ -62,7 +66,7 @@ function refused (refusal: Refusal, log: FastifyBaseLogger, line: 'request refus
 }
 
 export default fp(async fastify => {
-  const { callerOf, credentials, allowances, gameMetrics } = fastify
+  const { callerOf, credentials, allowances, gameMetrics, tracing } = fastify
 
   async function steps (action: Action, request: FastifyRequest, input: Record<string, unknown>, door: Door, log: FastifyBaseLogger): Promise<ActionOutcome> {
     // 1. Who calls (credentials may make it a signed-in subject).
@@ -75,7 +79,11 @@ export default fp(async fastify => {
     }
     const caller = callerOf(request)
     // 3. The allowance.
-    const limited = await allowances.play(action, request, caller)
+    const limited = await tracing.span('rate limit', {}, async span => {
+      const refusal = await allowances.play(action, request, caller)
+      span.set({ 'tictactoe.limited': refusal !== undefined })
+      return refusal
+    })
     if (limited !== undefined) return refused(limited, log, 'request refused')
     // 4. The input.
     const problem = action.normalize?.(input) ?? null
@@ -96,12 +104,12 @@ export default fp(async fastify => {
     return { statusCode: 200, json: action.serialize(answer), answer }
   }
 
-  fastify.decorate('runAction', async (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> => {
+  async function run (action: Action, request: FastifyRequest, input: unknown, door: Door, span: StepSpan): Promise<ActionOutcome> {
     // An HTTP call is its request: Fastify logs its line and times it. A tool call has its own.
     const own = door !== 'http'
     const started = own ? performance.now() : 0
     const id = own ? randomUUID() : request.id
-    const log = own ? callLogger(request, id) : request.log
+    const log = own ? callLogger(request, id, tracing.traceId()) : request.log
     let outcome: ActionOutcome
     try {
       outcome = await steps(action, request, input as Record<string, unknown>, door, log)
@@ -109,6 +117,8 @@ export default fp(async fastify => {
       log.error({ err: error }, 'request failed')
       outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), log, null)
     }
+    span.set({ 'http.response.status_code': outcome.statusCode })
+    if (outcome.statusCode >= 500) span.fail(String(outcome.statusCode))
     if (own) {
       // 6. The counters, and 7. the log line, as the HTTP route's would be.
       const ms = performance.now() - started
@@ -116,5 +126,8 @@ export default fp(async fastify => {
       log.info({ method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }, 'request')
     }
     return outcome
-  })
-}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'auth', 'rate-limit', 'metrics'] })
+  }
+
+  fastify.decorate('runAction', async (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> =>
+    await tracing.span(`action ${action.operationId}`, { attributes: { 'tictactoe.door': door } }, async span => await run(action, request, input, door, span)))
+}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'auth', 'rate-limit', 'metrics', 'tracing'] })

@@ -9,7 +9,8 @@
  * 2. what the door refuses before anything is built from a message (./refusals.ts);
  * 3. the JSON-RPC envelope, checked against its schema (./json-rpc.ts);
  * 4. the revision the message is answered in, its envelope and headers (./revisions.ts);
- * 5. the method (./methods.ts): a tool call runs its action's pipeline on this same request.
+ * 5. the method (./methods.ts), a span when traced (./span.ts): a tool call runs its action's
+ *    pipeline on this same request.
  */
 import cors from '@fastify/cors'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
@@ -19,6 +20,7 @@ import { type Catalog, catalogOf } from './catalog.js'
 import { INVALID_REQUEST, type Message, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
+import { traced } from './span.js'
 import { type ToolNames, refusalOf, toolNamesOf } from './refusals.js'
 import { type McpHeaders, type Rejection, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
 
@@ -58,7 +60,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     catalog = catalogOf(fastify.actions, fastify.config, pages)
     toolNames = toolNamesOf(fastify.actions)
   })
-  const answerMethod = methodsOf(fastify, () => catalog as Catalog)
+  const answerMethod = traced(fastify.tracing, methodsOf(fastify, () => catalog as Catalog))
 
   async function answer (request: FastifyRequest, message: Message): Promise<Answer> {
     const headers = mcpHeadersOf(request)

@@ -17,8 +17,11 @@ import { negotiated } from './revisions.js'
 import { choicesOf, queryOf, unknownArguments } from './tools.js'
 import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
-/** An answer to a message: its HTTP status and its JSON text (none for 202). */
-export interface Answer { status: number, json?: string }
+/**
+ * An answer to a message: its HTTP status and its JSON text (none for 202); for a traced call, what
+ * went wrong (a JSON-RPC error's code, or `tool_error` for a tool result with `isError`).
+ */
+export interface Answer { status: number, json?: string, errorType?: string }
 
 /** What a method sees of the call: the request, the message, and the revision it came in. */
 export interface MethodCall {
@@ -29,7 +32,8 @@ export interface MethodCall {
 }
 
 const ok = (call: MethodCall, result: string): Answer => ({ status: 200, json: resultText(call.id, result) })
-const error = (call: MethodCall, code: number, message: string, data?: unknown): Answer => ({ status: 200, json: errorText(code, message, call.id, data) })
+const error = (call: MethodCall, code: number, message: string, data?: unknown): Answer =>
+  ({ status: 200, json: errorText(code, message, call.id, data), errorType: String(code) })
 
 /** Where a refused tool call's message points, as the HTTP route's points to its document. */
 const TOOL_HINT = "See the tool's input schema."
@@ -48,7 +52,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const args = (params.arguments ?? {}) as Record<string, unknown>
     const toolError = (text: string): Answer => {
       const result: CallToolResult = { content: [{ type: 'text', text }], isError: true }
-      return ok(call, JSON.stringify(call.modern ? modern(result) : result))
+      return { ...ok(call, JSON.stringify(call.modern ? modern(result) : result)), errorType: 'tool_error' }
     }
     const unknown = unknownArguments(action, args)
     if (unknown !== undefined) return toolError(unknown)
@@ -119,7 +123,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const method = message.method as string
     const table = call.modern ? current : legacy
     const answer = Object.hasOwn(table, method) ? table[method] : undefined
-    if (answer === undefined) return { status: call.modern ? 404 : 200, json: errorText(METHOD_NOT_FOUND, 'Method not found', call.id) }
+    if (answer === undefined) return { ...error(call, METHOD_NOT_FOUND, 'Method not found'), status: call.modern ? 404 : 200 }
     return await answer(call)
   }
 }

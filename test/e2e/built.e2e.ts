@@ -10,6 +10,7 @@ import t, { type Test } from 'tap'
 import { parse } from 'yaml'
 import { buildApp } from '../helper.js'
 import { SCOPE, startIssuer } from '../oauth-issuer.js'
+import { otlpReceiver } from '../otlp-receiver.js'
 import { BUILT_SERVER, exitOf, freePort, startBuiltServer, startRedis } from '../process-helper.js'
 
 const root = new URL('../../', import.meta.url)
@@ -116,7 +117,9 @@ t.test('one file, answering at both doors as the sources do', async t => {
     'fastify-metrics',
     '@fastify/swagger-ui',
     '@fastify/static',
-    'pino-pretty'
+    'pino-pretty',
+    '@fastify/otel',
+    '@opentelemetry/api'
   ]) {
     t.notOk(loadedAny(modules, name), `${name} was not loaded`)
   }
@@ -139,6 +142,8 @@ t.test('Redis, sign-in and metrics load when configured, and work', async t => {
   const [port, metricsPort, issuerPort] = [await freePort(), await freePort(), await freePort()]
   const publicUrl = `http://127.0.0.1:${port}`
   const issuer = await startIssuer(t, { port: issuerPort, resource: `${publicUrl}/mcp` })
+  const receiver = await otlpReceiver()
+  t.teardown(receiver.close)
   const { url, output, stop } = await started(t, {
     PORT: String(port),
     PUBLIC_URL: publicUrl,
@@ -146,7 +151,8 @@ t.test('Redis, sign-in and metrics load when configured, and work', async t => {
     OAUTH_SCOPES: SCOPE,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     METRICS_PORT: String(metricsPort),
-    RATE_LIMIT_MAX: '2'
+    RATE_LIMIT_MAX: '2',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url
   })
   for (let i = 0; i < 100 && !output().includes('Redis connected'); i++) await new Promise(resolve => setTimeout(resolve, 50))
   const { SignJWT } = await import('jose')
@@ -160,6 +166,44 @@ t.test('Redis, sign-in and metrics load when configured, and work', async t => {
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
   t.match(metrics, /tictactoe_moves_total\{door="http",difficulty="hard"\} 2/)
   const modules = await stop()
-  for (const name of ['ioredis', 'jose', 'fastify-metrics']) t.ok(loadedAny(modules, name), `${name} loaded`)
+  for (const name of ['ioredis', 'jose', 'fastify-metrics', '@fastify/otel', '@opentelemetry/api']) t.ok(loadedAny(modules, name), `${name} loaded`)
   t.notMatch(output(), /"level":50/, 'nothing went wrong in the log')
+  // Traced: a signed-in call's action holds the sign-in's span and the rate limit's (in Redis).
+  const signedIn = receiver.spans.filter(span => span.name === 'action humanMove' && span.attributes['http.response.status_code'] === 200)
+  t.equal(signedIn.length, 2)
+  for (const step of ['sign-in', 'rate limit']) {
+    t.ok(receiver.spans.some(span => span.name === step && span.parentSpanId === signedIn[0].spanId), `${step} within the action`)
+  }
+})
+
+t.test('traces, with an OTLP endpoint: a GPT call and a tool call in each revision keep the caller\'s trace id', async t => {
+  const receiver = await otlpReceiver()
+  t.teardown(receiver.close)
+  const { url, output, stop } = await started(t, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'tictactoe-built' })
+  const traceOf = (n: number) => ({ traceId: String(n).repeat(32), traceparent: `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01` })
+  const [gpt, legacy, modern] = [traceOf(1), traceOf(2), traceOf(3)]
+  t.equal((await fetch(`${url}/human_move?human_position=5`, { headers: { traceparent: gpt.traceparent } })).status, 200)
+  const call = { name: 'play_move', arguments: { ai_player: 'X' } }
+  const legacyCall = await fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: { ...ACCEPT, 'mcp-protocol-version': '2025-11-25', traceparent: legacy.traceparent },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: call })
+  })
+  t.equal(legacyCall.status, 200)
+  const modernCall = await fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: { ...ACCEPT, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'play_move' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { ...call, _meta: { ...ENVELOPE, traceparent: modern.traceparent } } })
+  })
+  t.equal(modernCall.status, 200)
+  // The last spans are sent as the server stops.
+  const modules = await stop()
+  t.ok(loadedAny(modules, '@opentelemetry/api'))
+  const inTrace = (traceId: string): string[] => receiver.spans.filter(span => span.traceId === traceId).map(span => span.name).sort()
+  t.same(inTrace(gpt.traceId), ['GET /human_move', 'action humanMove', 'engine playTurn', 'rate limit'], 'the GPT call')
+  t.same(inTrace(legacy.traceId), ['POST /mcp', 'action humanMove', 'engine playTurn', 'rate limit', 'tools/call play_move'], 'the 2025 tool call')
+  t.same(inTrace(modern.traceId), ['action humanMove', 'engine playTurn', 'rate limit', 'tools/call play_move'], 'the 2026-07-28 tool call, from its _meta')
+  t.ok(receiver.spans.every(span => span.service === 'tictactoe-built'), 'the service\'s name')
+  t.ok(output().includes(`"traceId":"${gpt.traceId}"`), 'the log names the trace')
+  t.notMatch(output(), /"level":(40|50)/, 'nothing went wrong in the log')
 })

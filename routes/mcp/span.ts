@@ -1,0 +1,53 @@
+/**
+ * An MCP request as a span, named and described as OpenTelemetry's conventions for MCP say
+ * (`tools/call play_move`, `mcp.method.name`, `gen_ai.tool.name`, `jsonrpc.request.id`...). A
+ * 2026-07-28 request may carry its caller's trace context in `_meta` (`traceparent`,
+ * `tracestate`): the span then continues the caller's trace, linked to the /mcp request's span.
+ */
+import type { Tracing, SpanAttributes } from '../../lib/traces.js'
+import type { Message } from './json-rpc.js'
+import type { Answer, MethodCall } from './methods.js'
+
+type AnswerMethod = (message: Message, call: MethodCall) => Promise<Answer>
+
+/** What a caller names is clipped: a span's name and attributes are no place for a long text. */
+const clipped = (value: unknown): string => String(value).slice(0, 100)
+
+/** The method's target, as the conventions name it: the tool, the prompt, the resource. */
+const TARGETS: Record<string, [attribute: string, param: string]> = {
+  'tools/call': ['gen_ai.tool.name', 'name'],
+  'prompts/get': ['gen_ai.prompt.name', 'name'],
+  'resources/read': ['mcp.resource.uri', 'uri']
+}
+
+/** `answerMethod` with a span around each call; tracing off, `answerMethod` itself. */
+export function traced (tracing: Tracing, answerMethod: AnswerMethod): AnswerMethod {
+  if (!tracing.enabled) return answerMethod
+  return async (message, call) => {
+    const method = message.method as string
+    const version = call.request.headers['mcp-protocol-version']
+    const attributes: SpanAttributes = {
+      'mcp.method.name': clipped(method),
+      'jsonrpc.request.id': String(call.id),
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      ...(typeof version === 'string' ? { 'mcp.protocol.version': clipped(version) } : {}),
+      ...(method === 'tools/call' ? { 'gen_ai.operation.name': 'execute_tool' } : {})
+    }
+    let name = clipped(method)
+    const target = Object.hasOwn(TARGETS, method) ? TARGETS[method] : undefined
+    if (target !== undefined) {
+      const value = clipped(call.params[target[1]])
+      attributes[target[0]] = value
+      name = `${name} ${value}`
+    }
+    return await tracing.span(name, { attributes, carrier: call.params._meta, server: true }, async span => {
+      const answer = await answerMethod(message, call)
+      if (answer.errorType !== undefined) {
+        span.fail(answer.errorType)
+        if (answer.errorType !== 'tool_error') span.set({ 'rpc.response.status_code': answer.errorType })
+      }
+      return answer
+    })
+  }
+}

@@ -41,10 +41,11 @@ export async function startTracing (options: TraceExport, log: FastifyBaseLogger
   // OpenTelemetry says what goes wrong (an endpoint that refuses, times out or answers an error) on
   // its diagnostic channel: a warning in the log, at most one a minute, however many batches fail.
   let lastWarning = -Infinity
+  const otlp = new URL(options.url).host
   const warn = (message: string): void => {
     if (performance.now() - lastWarning < WARN_EVERY_MS) return
     lastWarning = performance.now()
-    log.warn({ otlp: new URL(options.url).host, error: String(message).slice(0, 300) }, 'traces could not be sent (told at most once a minute)')
+    log.warn({ otlp, error: String(message).slice(0, 300) }, 'traces could not be sent (told at most once a minute)')
   }
   // (Below WARN nothing is passed on: the other levels are never called.)
   diag.setLogger({ error: warn, warn, info: warn, debug: warn, verbose: warn }, DiagLogLevel.WARN)
@@ -88,13 +89,16 @@ export async function startTracing (options: TraceExport, log: FastifyBaseLogger
   const tracing: Tracing = {
     enabled: true,
     span: (name, { attributes, carrier, server = false }, work) => {
+      const active = context.active()
       const caller = callerContext(carrier)
-      const active = trace.getSpanContext(context.active())
+      // Continuing the caller's trace, the span is linked to the one it would have been a child of.
+      const linked = caller === undefined ? undefined : trace.getSpanContext(active)
+      const parent = caller ?? active
       const span = tracer.startSpan(name, {
         kind: server ? SpanKind.SERVER : SpanKind.INTERNAL,
         attributes,
-        ...(caller !== undefined && active !== undefined ? { links: [{ context: active }] } : {})
-      }, caller ?? context.active())
+        ...(linked !== undefined ? { links: [{ context: linked }] } : {})
+      }, parent)
       // A thrown error is told by its class (its message may hold anything), and goes on.
       const failed = (error: unknown): never => {
         fail(span, String(Object(error).constructor.name))
@@ -103,7 +107,7 @@ export async function startTracing (options: TraceExport, log: FastifyBaseLogger
       }
       let result
       try {
-        result = context.with(trace.setSpan(caller ?? context.active(), span), work, undefined, stepSpan(span))
+        result = context.with(trace.setSpan(parent, span), work, undefined, stepSpan(span))
       } catch (error) {
         return failed(error)
       }

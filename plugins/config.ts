@@ -19,6 +19,8 @@ const ORIGIN_LIST = String.raw`^\s*${ORIGIN}\s*(?:,\s*${ORIGIN}\s*)*$`
 const NETWORK = String.raw`[0-9A-Fa-f.:]+(?:/[0-9]{1,3})?`
 const NETWORK_LIST = String.raw`^\s*${NETWORK}\s*(?:,\s*${NETWORK}\s*)*$`
 
+// An OTLP/HTTP endpoint: http or https, with a host.
+const OTLP_URL = '^https?://[^/?#]'
 const OTLP_PROTOCOL = Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')], {
   description: 'http/protobuf or http/json (gRPC is not built in: send to an OpenTelemetry Collector\'s HTTP port, 4318)'
 })
@@ -68,11 +70,11 @@ export const ConfigSchema = Type.Object({
   // OpenTelemetry's own variables, as every OpenTelemetry SDK reads them (only those this service
   // acts on; the SDK reads the sampler's, the exporter's headers and the resource's itself).
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({
-    pattern: '^https?://[^/?#]',
+    pattern: OTLP_URL,
     description: 'an http:// or https:// URL of an OTLP/HTTP receiver, such as http://otel-collector:4318'
   })),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({
-    pattern: '^https?://[^/?#]',
+    pattern: OTLP_URL,
     description: 'the http:// or https:// URL traces are posted to, such as http://otel-collector:4318/v1/traces'
   })),
   OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(OTLP_PROTOCOL),
@@ -169,6 +171,11 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
       throw new ConfigError(`REDIS_URL ${problem}${shown('REDIS_URL', valid.REDIS_URL)}: give a redis:// or rediss:// URL, such ` +
         'as redis://redis:6379.')
     }
+  }
+  // (The pattern checks the scheme; the rest must read as a URL, as the exporter will read it.)
+  for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] as const) {
+    const value = valid[key]
+    if (value !== undefined && !URL.canParse(value)) throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${shown(key, value)}.`)
   }
   if (valid.OAUTH_ISSUER !== undefined) {
     // An issuer may have a path, as Keycloak's realms and Entra's tenants do.

@@ -22,9 +22,5 @@ export default fp<EngineOptions>(async (fastify, { random = Math.random }) => {
   useSolvedPositions(precompiled('solved positions', { kind: 'solved-positions' }, undefined, solvedPositions))
   const { tracing } = fastify
   // Traced, a turn is a span of its own (the engine itself knows nothing of it); else the call alone.
-  fastify.decorate('engine', {
-    playTurn: tracing.enabled
-      ? (request: TurnRequest) => tracing.span('engine playTurn', {}, () => playTurn(request, random))
-      : (request: TurnRequest) => playTurn(request, random)
-  })
+  fastify.decorate('engine', { playTurn: (request: TurnRequest) => tracing.span('engine playTurn', {}, () => playTurn(request, random)) })
 }, { name: 'engine', fastify: '5.x', dependencies: ['tracing'] })

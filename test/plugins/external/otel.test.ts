@@ -60,6 +60,9 @@ t.test('where traces go, from OpenTelemetry\'s variables', async t => {
   t.throws(() => loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'user:token@collector:4318/v1/traces' }),
     { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be the http:// or https:// URL traces are posted to, such as http://otel-collector:4318/v1/traces.' },
     'a URL with credentials is not shown')
+  t.throws(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector 4318' }),
+    { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL of an OTLP/HTTP receiver, such as http://otel-collector:4318 (got "http://collector 4318").' },
+    'the scheme is not enough: a URL')
   t.throws(() => loadConfig({ OTEL_SDK_DISABLED: 'yes' }), /OTEL_SDK_DISABLED must be true or false/)
 
   const app = await buildApp(t, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SDK_DISABLED: 'true' })

@@ -2,23 +2,35 @@
 import { performance } from 'node:perf_hooks'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import t from 'tap'
-import { shedding } from '../../../plugins/external/under-pressure.js'
+import { SAMPLE_INTERVAL_MS, START_GRACE_MS, shedding } from '../../../plugins/external/under-pressure.js'
 import { buildApp } from '../../helper.js'
+
+// A limit a tenth of the default, so that saturating the loop costs a test a tenth of the CPU:
+// the loop is kept busy LIMIT_MS * 3.5 at a time, not 3.5 s.
+const LIMIT_MS = 100
+const STRETCH_MS = LIMIT_MS * 3.5
+
+/** Keeps the loop busy for a stretch, then lets it turn once (the overdue sampling timer runs). */
+async function busyStretch (): Promise<void> {
+  const until = Date.now() + STRETCH_MS
+  while (Date.now() < until) { /* busy on purpose */ }
+  await new Promise(resolve => setImmediate(resolve))
+}
 
 t.test('a saturated event loop gets 503 with Retry-After instead of a queue, logged as one warning line', async t => {
   const logs: Array<Record<string, unknown>> = []
-  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '1000' }, { logs })
+  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: String(LIMIT_MS) }, { logs })
   await app.ready()
+  // Past the start's grace, idle: the start's own samples shed nothing (the next test).
+  await new Promise(resolve => setTimeout(resolve, START_GRACE_MS))
   // under-pressure reads the mean event-loop delay once a second, in a timer. Keep the loop busy
-  // for 3.5 s at a time, letting it turn once between: the overdue timer reads the delays of a
-  // window made of one long one and a few short ones (mean over a second; the first window may
-  // still hold the idle time before), and the next request is shed. Turns of the loop come only
-  // between the stretches, however slow the machine, so no window is diluted by waiting.
+  // for a stretch at a time, letting it turn once between: the overdue timer reads the delays of a
+  // window made of one long one and a few short ones (the first window may still hold the idle
+  // time before), and the next request is shed. Turns of the loop come only between the
+  // stretches, however slow the machine, so no window is diluted by waiting.
   const answers: Array<Awaited<ReturnType<typeof app.inject>>> = []
-  for (let stretch = 0; stretch < 4 && !answers.some(answer => answer.statusCode === 503); stretch++) {
-    const until = Date.now() + 3500
-    while (Date.now() < until) { /* busy on purpose */ }
-    await new Promise(resolve => setImmediate(resolve))
+  for (let stretch = 0; stretch < 8 && !answers.some(answer => answer.statusCode === 503); stretch++) {
+    await busyStretch()
     answers.push(await app.inject('/health'))
   }
   const res = answers.find(answer => answer.statusCode === 503)
@@ -33,12 +45,12 @@ t.test('a saturated event loop gets 503 with Retry-After instead of a queue, log
 })
 
 t.test('the start sheds nothing, however long it blocks: the first move after a cold start is answered', async t => {
-  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '1000' })
-  // A start that keeps the loop busy 3 s in one go (a slow or crowded machine): the sample taken
-  // just after covers it (with at most a second of short delays before it), and alone would shed
-  // the next call.
+  const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: String(LIMIT_MS) })
+  // A start that keeps the loop busy longer than a sampling interval in one go (a slow or crowded
+  // machine): the sample taken just after covers it (with at most a second of short delays before
+  // it), and alone would shed the next call.
   await app.register(async () => {
-    const until = Date.now() + 3000
+    const until = Date.now() + SAMPLE_INTERVAL_MS + 2 * LIMIT_MS
     while (Date.now() < until) { /* busy on purpose */ }
   })
   await app.ready()
@@ -46,7 +58,7 @@ t.test('the start sheds nothing, however long it blocks: the first move after a 
   // (Where the rest of the start took over a second more, as compiling as it loads can on a crowded
   // machine, a later sample has replaced it already: the call is answered either way.)
   const { eventLoopDelay } = app.memoryUsage()
-  t.comment(`the last sample's mean delay: ${Math.round(eventLoopDelay)} ms${eventLoopDelay > 1000 ? ', over the limit' : ''}`)
+  t.comment(`the last sample's mean delay: ${Math.round(eventLoopDelay)} ms${eventLoopDelay > LIMIT_MS ? ', over the limit' : ''}`)
   t.equal((await app.inject('/human_move?ai_player=X')).statusCode, 200, 'the call is answered')
 })
 
@@ -63,12 +75,9 @@ t.test('before its time a saturated loop lets the call through; after, 503 with 
 t.test('MAX_EVENT_LOOP_DELAY_MS=0 never sheds', async t => {
   const app = await buildApp(t, { MAX_EVENT_LOOP_DELAY_MS: '0' })
   await app.ready()
-  // Busy as in the first test, until a sample says the loop is saturated.
-  for (let stretch = 0; stretch < 4 && app.memoryUsage().eventLoopDelay <= 1000; stretch++) {
-    const until = Date.now() + 3500
-    while (Date.now() < until) { /* busy on purpose */ }
-    await new Promise(resolve => setImmediate(resolve))
-  }
-  t.ok(app.memoryUsage().eventLoopDelay > 1000, 'the loop was saturated')
+  // Busy as in the first test, until a sample says the loop is saturated (past LIMIT_MS).
+  await new Promise(resolve => setTimeout(resolve, START_GRACE_MS))
+  for (let stretch = 0; stretch < 8 && app.memoryUsage().eventLoopDelay <= LIMIT_MS; stretch++) await busyStretch()
+  t.ok(app.memoryUsage().eventLoopDelay > LIMIT_MS, 'the loop was saturated')
   t.equal((await app.inject('/health')).statusCode, 200, 'yet answered')
 })

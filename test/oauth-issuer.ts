@@ -28,8 +28,12 @@ export interface Issuer {
   /** Requests the issuer answered, by path (the key set's fetches among them). */
   requests: Map<string, number>
   stop: () => Promise<void>
-  /** Starts again on the same port, with these keys (a rotation publishes a new one). */
-  restart: (keys?: SigningKey[]) => Promise<void>
+  /**
+   * Serves these keys from now on, on the same server and its open connections (a rotation
+   * publishes a new one); a restart would close the connections the service keeps alive, and its
+   * next fetch could meet a socket closed under it.
+   */
+  publish: (keys: SigningKey[]) => void
 }
 
 export interface IssuerOptions {
@@ -73,9 +77,9 @@ export async function startIssuer (t: Test, options: IssuerOptions): Promise<Iss
     interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` }
   } as never)
 
+  let provider = providerWith(keys)
+  let callback = provider.callback()
   async function listen (): Promise<void> {
-    const provider = providerWith(keys)
-    const callback = provider.callback()
     server = createServer((request: IncomingMessage, response: ServerResponse) => {
       const path = (request.url ?? '').split('?')[0]
       requests.set(path, (requests.get(path) ?? 0) + 1)
@@ -104,10 +108,10 @@ export async function startIssuer (t: Test, options: IssuerOptions): Promise<Iss
     get keys () { return keys },
     requests,
     stop,
-    restart: async (next?: SigningKey[]) => {
-      await stop()
-      if (next !== undefined) keys = next
-      await listen()
+    publish: (next: SigningKey[]) => {
+      keys = next
+      provider = providerWith(keys)
+      callback = provider.callback()
     }
   }
 }

@@ -34,14 +34,16 @@ t.test('Redis stopped with SIGSTOP: prompt answers after the first few, one line
   const waited = during.slice(0, REDIS_TIMEOUTS_TO_BREAK)
   t.ok(waited.every(call => call.ms >= REDIS_COMMAND_TIMEOUT_MS * 0.9), `the first ${REDIS_TIMEOUTS_TO_BREAK} wait the timeout ` +
     `(${waited.map(call => Math.round(call.ms)).join(', ')} ms)`)
+  // Answered at once: without waiting the timeout (how much sooner depends on how busy the machine is).
+  const prompt = (call: { ms: number }): boolean => call.ms < REDIS_COMMAND_TIMEOUT_MS * 0.9
   const after = during.slice(REDIS_TIMEOUTS_TO_BREAK)
-  t.ok(after.every(call => call.ms < 100), `then each is answered at once (slowest ${Math.round(Math.max(...after.map(call => call.ms)))} ms)`)
+  t.ok(after.every(prompt), `then each is answered at once (slowest ${Math.round(Math.max(...after.map(call => call.ms)))} ms)`)
   t.equal(said('Redis is not answering'), 1, 'one line when the hang is noticed')
   // Still hanging when a command tries again: that one waits, and nothing more is said.
   await new Promise(resolve => setTimeout(resolve, REDIS_RETRY_AFTER_MS))
   const retry = await play()
   t.ok(retry.status === 200 && retry.ms >= REDIS_COMMAND_TIMEOUT_MS * 0.9, `the retry waits the timeout (${Math.round(retry.ms)} ms)`)
-  t.ok((await play()).ms < 100, 'the next is answered at once again')
+  t.ok(prompt(await play()), 'the next is answered at once again')
   t.equal(said('Redis is not answering'), 1, 'still one line')
 
   redis.kill('SIGCONT')

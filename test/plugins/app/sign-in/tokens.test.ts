@@ -170,7 +170,7 @@ t.test(`a key the issuer publishes later is accepted once the keys' cooldown (${
   const { issuer, app, clock } = await setUp(t)
   t.equal((await call(app, await token(issuer))).statusCode, 200)
   const next = await signingKey('key-2')
-  await issuer.restart([issuer.keys[0], next])
+  issuer.publish([issuer.keys[0], next])
   const rotated = await token(issuer, {}, next)
   const fetchesBefore = issuer.requests.get('/jwks') ?? 0
   t.equal((await call(app, rotated)).statusCode, 401, 'within the cooldown, the keys are not fetched again')

@@ -9,8 +9,14 @@ import app, { serverOptions } from './app.js'
 import { ConfigError, loadConfig } from './plugins/config.js'
 import { flushLog, terminalLog } from './lib/logging.js'
 
-/** How long requests in flight get after the drain before the process exits anyway. */
+/**
+ * How long the stop takes after the drain, at most: the requests in flight are finished, then the
+ * last spans are sent (at most lib/otel.ts's SHUTDOWN_MS). Past it the process exits anyway: 0 when
+ * every request was answered (what is left is the spans' flush, cut), else 1.
+ */
 export const SHUTDOWN_DELAY_MS = 4_000
+/** Kept for exiting on time, from the budget above. */
+const EXIT_MARGIN_MS = 250
 
 /** A start that cannot go on (a port that is taken, a view not built): one line, no stack, exit 1. */
 function startFailed (error: Error): never {
@@ -39,17 +45,30 @@ async function start (): Promise<void> {
   })
 
   // Installed once the service is up: a stop signal before that ends the start at once.
-  closeWithGrace({ delay: config.SHUTDOWN_DRAIN_MS + SHUTDOWN_DELAY_MS }, async ({ signal, err }) => {
+  const budgetMs = config.SHUTDOWN_DRAIN_MS + SHUTDOWN_DELAY_MS
+  closeWithGrace({ delay: budgetMs }, async ({ signal, err }) => {
+    const deadline = Date.now() + budgetMs - EXIT_MARGIN_MS
     if (err !== undefined) {
       fastify.log.error({ err }, 'stopping after an uncaught error')
     } else {
       fastify.log.info({ signal, drainMs: config.SHUTDOWN_DRAIN_MS }, 'draining: /health answers 503, connections close after each answer')
       flushLog()
-      fastify.drain()
+      fastify.drain(config.SHUTDOWN_DRAIN_MS / 2)
       await new Promise(resolve => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS))
       fastify.log.info('stopping: finishing requests in flight')
     }
-    await fastify.close()
+    // Every connection ended: what may still run is the onClose hooks (the spans' flush).
+    let answeredAll = false
+    fastify.server.once('close', () => { answeredAll = true })
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>(resolve => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), 'late') })
+    const closed = await Promise.race([fastify.close().then(() => 'closed' as const), late])
+    clearTimeout(timer)
+    if (closed === 'late') {
+      fastify.log.warn(answeredAll ? 'stopped before the last spans were sent' : 'stopped with requests still in flight')
+      flushLog()
+      if (!answeredAll) process.exit(1)
+    }
   })
   // The log is written in blocks (lib/logging.ts): whoever waits for "Server listening" sees it now.
   flushLog()

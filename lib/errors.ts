@@ -93,3 +93,32 @@ export function validationMessage (error: AjvError, context: string, input: unkn
       return `${name} ${error.message}${gotText}.`
   }
 }
+
+/**
+ * Counts a refusal that no allowance counted yet (one made before any route ran: a body too large,
+ * of another type or not JSON) against the caller's open allowance: the 429 to answer instead once
+ * it is spent, else undefined. 429s and 5xx are not counted.
+ */
+export async function chargeRefusal (error: { statusCode?: number }, request: FastifyRequest): Promise<Refusal | undefined> {
+  const statusCode = statusOf(error)
+  if (request.counted || statusCode === 429 || statusCode >= 500) return undefined
+  return await request.server.allowances.charge(request)
+}
+
+/** How long a refused body may go on arriving, read and dropped, so that its sender reads the refusal. */
+export const UNREAD_BODY_GRACE_MS = 1000
+
+/**
+ * A body refused before it was read whole (too large, of another type): Fastify says
+ * `Connection: close`, and Node then closes the connection while the body still arrives, which
+ * resets it before most clients read the answer. Instead the rest is read and dropped, for up to
+ * UNREAD_BODY_GRACE_MS (the connection is closed then if it has not ended), so the answer is read.
+ */
+export function readRestOfBody (request: FastifyRequest, reply: FastifyReply): void {
+  if (request.raw.complete) return
+  reply.removeHeader('connection')
+  reply.raw.once('finish', () => {
+    if (request.raw.complete) return
+    setTimeout(() => { if (!request.raw.complete) request.raw.destroy() }, UNREAD_BODY_GRACE_MS).unref()
+  })
+}

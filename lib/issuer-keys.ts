@@ -4,9 +4,11 @@
  * refetches after every failed fetch and drops its keys after their maximum age, so a key set
  * that answers 500 was fetched on every call carrying any token, and an outage longer than the
  * keys' age turned every signed-in player away. Here, around jose's local key set:
- * - the keys are fetched again once they are `maxAgeMs` old (the call that notices waits for it);
+ * - the keys are fetched again once they are `maxAgeMs` old, in the background: the call that
+ *   notices verifies with the keys it has at once (only a call with no usable keys waits);
  * - a token naming a key id the keys do not have fetches them again, at most once per
- *   `cooldownMs` (a rotation is picked up within it);
+ *   `cooldownMs` (a rotation is picked up within it); while the fetches fail, such a token is told
+ *   the issuer is unavailable (503), not that it is invalid: the key may be newer than the keys kept;
  * - after a failed fetch, the next is made at most once per `retryMs`, whatever the traffic;
  * - while the issuer fails (no answer, an error, or something that is not a key set), the last
  *   good keys keep verifying for up to `staleMs`; with none, the call is told the issuer is
@@ -66,14 +68,16 @@ export class IssuerKeys {
   /** The key getter jwtVerify takes: throws KeysUnavailable, or jose's JWKSNoMatchingKey. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
     const { maxAgeMs, cooldownMs, now } = this.options
-    if (this.#keys === undefined || now() - this.#keys.fetchedAt >= maxAgeMs) await this.#refresh()
+    if (this.#keys === undefined || now() - this.#keys.fetchedAt >= this.options.staleMs) await this.#refresh()
+    else if (now() - this.#keys.fetchedAt >= maxAgeMs) this.#refresh().catch(() => {})
     const keys = this.#usableKeys()
     try {
       return await keys.verifyWith(header, token)
     } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
       // A key id the keys do not have: the issuer may have published it since (a rotation).
-      if (!(error instanceof errors.JWKSNoMatchingKey) || now() - this.#lastAttempt < cooldownMs) throw error
-      await this.#refresh()
+      if (this.#fetching !== undefined || now() - this.#lastAttempt >= cooldownMs) await this.#refresh()
+      if (this.#failing) throw new KeysUnavailable('the key set cannot be fetched to look for the token\'s key')
       return await this.#usableKeys().verifyWith(header, token)
     }
   }

@@ -32,8 +32,11 @@ export interface Tracer {
   shutdown: () => Promise<void>
 }
 
-/** How long a stop waits for the last spans to be sent. */
-export const SHUTDOWN_MS = 5000
+/**
+ * How long a stop waits for the last spans to be sent: well within the stop's budget after the
+ * requests in flight (server.ts), so an endpoint that hangs or refuses never makes the stop late.
+ */
+export const SHUTDOWN_MS = 1500
 /** At most one warning this often while the endpoint cannot be reached. */
 export const WARN_EVERY_MS = 60_000
 

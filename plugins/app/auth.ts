@@ -9,10 +9,11 @@
  *   without the scopes: 403 `insufficient_scope` (RFC 6750); the issuer unreachable: 503.
  * With both set, a call is let in with either.
  *
- * Refused credentials are counted per caller (plugins/app/rate-limit.ts, `refused`): past the
- * allowance a caller gets 429 before anything it sends is checked, so neither key guessing nor a
- * flood of forged tokens costs more than the allowance. A caller whose credentials are good is
- * never counted.
+ * Credentials are checked first, so a caller whose credentials are good is never turned away for
+ * what others at its address sent. A call without any counts against the caller's open allowance
+ * (it gets the challenge that starts a sign-in, or 429 once that allowance is spent); a call whose
+ * credentials are refused counts against its sender's allowance of refused calls
+ * (plugins/app/rate-limit.ts, `refused`), past which its sender's refused calls get 429.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
@@ -94,18 +95,16 @@ export default fp(async fastify => {
     }
   }
 
-  /** A refusal counts against the caller's allowance of refused calls; past it, the answer is a 429. */
+  /** Refused credentials count against the sender's allowance of refused calls; past it, the answer is a 429. */
   const counted = async (refusal: Refusal | undefined, request: FastifyRequest): Promise<Refusal | undefined> =>
     refusal === undefined || refusal.statusCode >= 500 ? refusal : (await allowances.refused.count(request)) ?? refusal
 
   function check (request: FastifyRequest): Refusal | undefined | Promise<Refusal | undefined> {
     if (!required) return undefined
-    // Past the allowance of refused calls, nothing is checked, not even a key that would match.
-    const blocked = allowances.refused.blocked(request)
-    if (blocked !== undefined) return blocked
     const token = bearerOf(request)
-    if (token !== undefined && keyMatches(token)) return undefined
-    if (token === undefined || signIn === null) return counted(askForCredentials(token !== undefined), request)
+    if (token === undefined) return allowances.charge(request).then(limited => limited ?? askForCredentials(false))
+    if (keyMatches(token)) return undefined
+    if (signIn === null) return counted(askForCredentials(true), request)
     return checkToken(signIn, token, request).then(async refusal => await counted(refusal, request))
   }
 

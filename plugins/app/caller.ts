@@ -8,7 +8,7 @@
  * 2. the host's player id: `_meta["openai/subject"]` on an MCP request (ChatGPT names the person
  *    that way on each tools/call, "an anonymized user id, for rate limiting and identification":
  *    OpenAI Apps SDK reference, "Client-provided _meta"), or a GPT action's
- *    `openai-ephemeral-user-id` header. Anyone can write either, so it is believed only from
+ *    `openai-ephemeral-user-id` header at the actions' HTTP routes (never at the MCP door). Anyone can write either, so it is believed only from
  *    TRUSTED_NETWORKS (the host's published egress ranges) or with the API key; otherwise it still
  *    counts apart, under a ceiling for its address, so rotating ids buys at most that ceiling;
  * 3. the address. From TRUSTED_NETWORKS, a call that names no one (Claude forwards no user id:
@@ -105,12 +105,16 @@ export const KEY_ID_MAX = 64
  */
 export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${createHash('sha256').update(id).digest('base64url')}`
 
-/** The host's player id a call carries: in an MCP message's `_meta` at the door, else the GPT header. */
+/**
+ * The host's player id a call carries: at the MCP door, its message's `_meta` alone (the GPT's
+ * header belongs to the GPT door: a tool call naming someone in it would spend their moves); at
+ * the actions' HTTP routes, the GPT header.
+ */
 function hostIdOf (request: FastifyRequest, atDoor: boolean): string | undefined {
   if (atDoor) {
     const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
     const subject = meta?.[HOST_SUBJECT_META]
-    if (typeof subject === 'string' && subject !== '') return cut(subject)
+    return typeof subject === 'string' && subject !== '' ? cut(subject) : undefined
   }
   const header = request.headers[HOST_PLAYER_HEADER]
   return typeof header === 'string' && header !== '' ? cut(header) : undefined

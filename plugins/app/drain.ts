@@ -2,28 +2,50 @@
  * The drain before a stop. Once `fastify.drain()` is called (on SIGTERM, by server.ts), /health
  * answers 503 so load balancers stop sending new requests, and every answer carries
  * `Connection: close`, so clients and proxies open a fresh connection (to another replica) for
- * their next request instead of reusing this one: when the listener closes later, no connection is
- * left that a client could still send a request on.
+ * their next request instead of reusing this one. A keep-alive connection that stays idle gets no
+ * answer to carry that: once it has been idle for `idleMs` into the drain it is closed, while the
+ * service still answers the client's next request on a fresh one, rather than at the stop, where a
+ * request it sent just then would be reset.
  */
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** True from the stop signal on. */
     readonly draining: boolean
-    drain: () => void
+    /** Starts the drain; the connections still idle `idleMs` later are closed. */
+    drain: (idleMs?: number) => void
   }
 }
 
+/** A connection as Node's HTTP server keeps it: `_httpMessage` is the answer it is writing, if any. */
+type Connection = Socket & { _httpMessage?: unknown }
+
 export default fp(async fastify => {
   let draining = false
+  // Every open connection, to find the idle ones (a listener per connection, none per request).
+  const connections = new Set<Connection>()
+  fastify.server.on('connection', (socket: Connection) => {
+    connections.add(socket)
+    socket.once('close', () => connections.delete(socket))
+  })
   fastify.decorate('draining', { getter: () => draining })
-  fastify.decorate('drain', () => {
+  fastify.decorate('drain', (idleMs?: number) => {
     if (draining) return
     draining = true
+    // The connections that carry a request from now on close after its answer.
+    const asked = new WeakSet<Socket>()
     // Only from now on, and ahead of Fastify's own listener: Node then answers with
     // `Connection: close` and closes the connection after the answer. No hook costs the requests
     // before the drain anything.
-    fastify.server.prependListener('request', (_request, response) => { response.shouldKeepAlive = false })
+    fastify.server.prependListener('request', (request, response) => {
+      response.shouldKeepAlive = false
+      asked.add(request.socket)
+    })
+    if (idleMs === undefined) return
+    setTimeout(() => {
+      for (const socket of connections) if (!asked.has(socket) && socket._httpMessage == null) socket.destroy()
+    }, idleMs).unref()
   })
 }, { name: 'drain', fastify: '5.x' })

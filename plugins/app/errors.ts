@@ -1,14 +1,24 @@
 /**
  * One error handler for the whole service: JSON `{ statusCode, error, message }` always, with a
  * message a person or a chat model can act on; 4xx logged at info, 5xx at error with the request
- * id, and never a stack trace or an internal message in the answer.
+ * id, and never a stack trace or an internal message in the answer. Every answer counts against
+ * the caller's allowance: a refusal made before any route counted the request (a body too large or
+ * of another type, a 404) is counted here, and past the allowance it is the 429 instead.
  */
 import fp from 'fastify-plugin'
-import type { FastifyError } from 'fastify'
-import { type AjvError, PARAMETERS_HINT, clip, errorBody, reportServerError, statusOf, validationMessage } from '../../lib/errors.js'
+import type { FastifyError, preHandlerHookHandler } from 'fastify'
+import {
+  type AjvError, PARAMETERS_HINT, chargeRefusal, clip, errorBody, readRestOfBody, reportServerError, statusOf, validationMessage
+} from '../../lib/errors.js'
 
 export default fp(async fastify => {
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    readRestOfBody(request, reply)
+    const limited = await chargeRefusal(error, request)
+    if (limited !== undefined) {
+      request.log.info({ code: error.code, message: limited.message }, 'request refused')
+      return reply.code(429).headers(limited.options.headers as Record<string, number>).send(errorBody(429, limited.message))
+    }
     if (error.validation !== undefined) {
       const context = error.validationContext as string
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
@@ -32,7 +42,9 @@ export default fp(async fastify => {
   })
 
   const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
-  fastify.setNotFoundHandler((request, reply) => {
+  // (The allowances are asked as the request comes: they are set up after this plugin.)
+  const counted: preHandlerHookHandler = (request, reply, done) => { request.server.allowances.open.call(request.server, request, reply, done) }
+  fastify.setNotFoundHandler({ preHandler: counted }, (request, reply) => {
     const path = request.url.split('?')[0]
     // A path that exists with other methods: 405 and the methods it takes, as HTTP says.
     const allowed = METHODS.filter(method => fastify.hasRoute({ method, url: path }))

@@ -1,8 +1,10 @@
 /**
  * Rate limiting, per minute: RATE_LIMIT_MAX calls to each action per player, and a separate, ten
  * times larger allowance per client for everything else (pages, docs, the document, /health, the
- * MCP door's own messages and preflights), so reading the docs or connecting an MCP client never
- * uses up a player's moves. Who the player is comes from plugins/app/caller.ts:
+ * MCP door's own messages and preflights, and every answer that reaches no route: 404, 405, a body
+ * that is not JSON, too large or of another type, a call without credentials), so reading the docs
+ * or connecting an MCP client never uses up a player's moves. Who the player is comes from
+ * plugins/app/caller.ts:
  * - a signed-in subject or a believed host player id has the player's allowance wherever it calls
  *   from, for its moves and (ten times larger) for the protocol's own messages;
  * - a player id that cannot be believed still counts apart, but every such id of one address
@@ -11,9 +13,11 @@
  * - the callers of one trusted address that name no one (Claude's users) share TRUSTED_ADDRESS_MAX
  *   (ten players' allowances unless set), and ten times that for the protocol's messages;
  * - anyone else is its address (an IPv6 /64).
- * Refused calls (credentials that are not good, an Origin or Host the MCP door does not serve) have
- * an allowance of their own, a player's: past it, the caller gets 429 before anything it sends is
- * checked, for the rest of the minute.
+ * Calls refused for their credentials (a wrong key, a token that does not verify) have an allowance
+ * of their own, a player's: past it, such calls get 429 for the rest of the minute. Only they do:
+ * credentials are checked first, so a caller whose credentials are good plays whatever others at
+ * its address sent. A trusted address naming no one is many people, so its refusals are answered
+ * as they are, never turned into 429: each costs less than a move (npm run bench measures it).
  *
  * @fastify/rate-limit counts: its hook for the open routes, and limiters made with its
  * `createRateLimit` for what the action pipeline (plugins/app/pipeline.ts) and the MCP door ask.
@@ -41,15 +45,22 @@ declare module 'fastify' {
     allowances: {
       /** Spends an action call from the caller's allowance: undefined, or the 429 that says how long to wait. */
       play: (action: Action, request: FastifyRequest, caller: Caller) => Promise<Refusal | undefined>
-      /** Counts a message at the MCP door (or a preflight) against the caller's open allowance. */
+      /** Counts a message at the MCP door (or a preflight, or a 404) against the caller's open allowance. */
       open: preHandlerHookHandler
+      /**
+       * Counts the request against the caller's open allowance, once (a request already counted is
+       * not counted again): the 429 once it is spent, else undefined.
+       */
+      charge: (request: FastifyRequest) => Promise<Refusal | undefined>
       refused: {
-        /** The 429 for a caller whose refused calls are spent for this minute, else undefined (no store is asked). */
-        blocked: (request: FastifyRequest) => Refusal | undefined
-        /** Counts a refused call: the 429 once the allowance is spent, else undefined (the refusal stands). */
+        /** Counts a call refused for its credentials: the 429 once the sender's are spent, else undefined (the refusal stands). */
         count: (request: FastifyRequest) => Promise<Refusal | undefined>
       }
     }
+  }
+  interface FastifyRequest {
+    /** Whether the request was counted against an allowance already. */
+    counted: boolean
   }
 }
 
@@ -71,10 +82,11 @@ export default fp(async fastify => {
   const { RATE_LIMIT_MAX: max, TRUSTED_ADDRESS_MAX, TRUSTED_NETWORKS } = fastify.config
   const sharedMax = TRUSTED_ADDRESS_MAX ?? max * ADDRESS_CEILING_FACTOR
   const { callerOf, gameMetrics } = fastify
-  // The allowance of the counter a key names: shared by everyone behind a trusted address, or one
-  // caller's. Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
-  const allowance = (factor: number): number | ((request: FastifyRequest, key: string) => number) =>
-    TRUSTED_NETWORKS === undefined ? max * factor : (_request, key) => (key.includes('shared:') ? sharedMax : max) * factor
+  // The allowance of a caller's counter: shared by everyone behind a trusted address, or one
+  // caller's, as the caller's kind says (never read from the key, which holds what a caller sent).
+  // Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
+  const allowance = (factor: number): number | ((request: FastifyRequest) => number) =>
+    TRUSTED_NETWORKS === undefined ? max * factor : request => (callerOf(request).kind === 'shared' ? sharedMax : max) * factor
   const openMax = allowance(OPEN_ROUTES_FACTOR)
   const whose = (caller: Caller, player: boolean): string => caller.kind === 'shared'
     ? 'for everyone calling from this address without signing in'
@@ -87,7 +99,10 @@ export default fp(async fastify => {
     cache: STORE_SIZE,
     // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
     ...(fastify.redis !== null ? { redis: fastify.redis, nameSpace: 'tictactoe-rate-limit:', skipOnError: true } : {}),
-    keyGenerator: request => callerOf(request).openKey,
+    keyGenerator: request => {
+      request.counted = true
+      return callerOf(request).openKey
+    },
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
@@ -96,7 +111,7 @@ export default fp(async fastify => {
   })
 
   // (`cache` reaches a limiter's store as it does a route's; the plugin's types omit it here.)
-  const limiter = (options: { max: number | ((request: FastifyRequest, key: string) => number); key: (request: FastifyRequest) => string }) =>
+  const limiter = (options: { max: number | ((request: FastifyRequest) => number); key: (request: FastifyRequest) => string }) =>
     fastify.createRateLimit({ max: options.max, timeWindow: WINDOW_MS, cache: STORE_SIZE, keyGenerator: options.key } as Parameters<
       typeof fastify.createRateLimit
     >[0])
@@ -144,38 +159,49 @@ export default fp(async fastify => {
   }
 
   const openLimit = limiter({ max: openMax, key: request => callerOf(request).openKey })
+  const tooManyOpen = (request: FastifyRequest, limit: Limit): Refusal => {
+    gameMetrics.limited('client')
+    return new Refusal(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds), undefined, { headers: limitHeaders(limit) })
+  }
+  async function charge (request: FastifyRequest): Promise<Refusal | undefined> {
+    if (request.counted) return undefined
+    request.counted = true
+    const limit = await openLimit(request)
+    return limit.isAllowed || !limit.isExceeded ? undefined : tooManyOpen(request, limit)
+  }
   const open: preHandlerHookHandler = (request, reply, done) => {
-    openLimit(request).then(limit => {
-      if (limit.isAllowed || !limit.isExceeded) return done()
-      gameMetrics.limited('client')
-      reply.headers(limitHeaders(limit))
-      done(httpError(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds)))
+    charge(request).then(refusal => {
+      if (refusal === undefined) return done()
+      reply.headers(refusal.options.headers as Record<string, number>)
+      done(httpError(429, refusal.message))
     }, done)
   }
 
-  // Refused calls. Once a caller's are spent, this replica remembers it until the minute ends (in
-  // a map of at most STORE_SIZE callers, the oldest dropped first), so checking a caller that is let
-  // in asks no store; the count itself is shared like any other.
-  const refusedLimit = limiter({ max: allowance(1), key: request => `refused:${callerOf(request).refusedKey}` })
+  // Calls refused for their credentials. Once a sender's are spent, this replica remembers it until
+  // the minute ends (in a map of at most STORE_SIZE senders, the oldest dropped first), so their
+  // next refusals ask no store; the count itself is shared like any other.
+  const refusedLimit = limiter({ max, key: request => `refused:${callerOf(request).refusedKey}` })
   const spent = new FifoMap<{ until: number, max: number }>(STORE_SIZE, WINDOW_MS)
   const spentRefusal = (maxCalls: number, seconds: number): Refusal => new Refusal(429,
     `Too many refused calls: at most ${maxCalls} a minute per client. Wait ${seconds} seconds, then try again with valid credentials.`,
     undefined, { headers: { 'retry-after': seconds } })
   const refused = {
-    blocked (request: FastifyRequest): Refusal | undefined {
-      if (spent.size === 0) return undefined
-      const known = spent.get(callerOf(request).refusedKey)
-      const left = known === undefined ? 0 : known.until - Date.now()
-      return left > 0 ? spentRefusal((known as { max: number }).max, Math.ceil(left / 1000)) : undefined
-    },
     async count (request: FastifyRequest): Promise<Refusal | undefined> {
+      request.counted = true
+      const caller = callerOf(request)
+      // Everyone behind a trusted address that names no one: not one sender to hold to account.
+      if (caller.kind === 'shared') return undefined
+      const known = spent.size === 0 ? undefined : spent.get(caller.refusedKey)
+      const left = known === undefined ? 0 : known.until - Date.now()
+      if (left > 0) return spentRefusal((known as { max: number }).max, Math.ceil(left / 1000))
       const limit = await refusedLimit(request)
       if (limit.isAllowed || !limit.isExceeded) return undefined
-      spent.set(callerOf(request).refusedKey, { until: Date.now() + limit.ttl, max: limit.max })
+      spent.set(caller.refusedKey, { until: Date.now() + limit.ttl, max: limit.max })
       gameMetrics.limited('refused')
       return spentRefusal(limit.max, limit.ttlInSeconds)
     }
   }
 
-  fastify.decorate('allowances', { play, open, refused })
+  fastify.decorateRequest('counted', false)
+  fastify.decorate('allowances', { play, open, charge, refused })
 }, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'metrics', 'redis'] })

@@ -13,11 +13,12 @@
  *    pipeline on this same request.
  */
 import cors from '@fastify/cors'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify'
 import { listOf } from '../../plugins/config.js'
 import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
-import { INVALID_REQUEST, type Message, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
+import { INVALID_REQUEST, type Message, SERVER_ERROR, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
+import { chargeRefusal, clip, httpError, readRestOfBody } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
@@ -40,6 +41,25 @@ const rejected = (rejection: Rejection, id: Message['id'] | null): Answer => ({
   status: rejection.status,
   json: errorText(rejection.code, rejection.message, id ?? null, rejection.data)
 })
+
+/** The most messages a batch may hold: each is answered as if posted alone. */
+export const MAX_BATCH = 16
+
+/**
+ * Whether a batch is taken: from a 2025-03-26 client, which sends no MCP-Protocol-Version header (it
+ * came with 2025-06-18; a server is then to assume 2025-03-26) or names that revision.
+ */
+const takesBatches = (request: FastifyRequest): boolean => {
+  const version = headerOf(request, 'mcp-protocol-version')
+  return version === undefined || version === '2025-03-26'
+}
+
+/** A body the service would have to decode (gzip and the like): refused, as no MCP client sends one. */
+const refuseEncoded: preParsingHookHandler = (request, _reply, payload, done) => {
+  const encoding = headerOf(request, 'content-encoding')
+  if (encoding === undefined || encoding === '' || encoding.toLowerCase() === 'identity') return done(null, payload)
+  done(httpError(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
+}
 
 /** A 2025 client must take both answers the transport may give (the SDK's transport refuses it so). */
 const acceptsBoth = (request: FastifyRequest): boolean => {
@@ -90,6 +110,39 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     }
   }
 
+  /** One posted message, whatever it is: a refusal, or the revision's answer. */
+  async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
+    const refused = refusalOf(body, toolNames)
+    if (refused !== undefined) return { status: 400, json: JSON.stringify(refused) }
+    if (!isMessage(body)) {
+      return { status: 400, json: errorText(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)) }
+    }
+    return await answer(request, body)
+  }
+
+  /**
+   * A JSON-RPC batch, which revision 2025-03-26 says a server must take (2025-06-18 removed them):
+   * each message answered in turn and counted against the caller's allowance as a message of its
+   * own, the answers in one array (202 when none has one). An initialize may not be in one.
+   */
+  async function answerBatch (request: FastifyRequest, batch: unknown[]): Promise<Answer> {
+    if (batch.length === 0 || batch.length > MAX_BATCH) {
+      return { status: 400, json: errorText(INVALID_REQUEST, `A batch holds 1 to ${MAX_BATCH} messages (got ${batch.length}).`, null) }
+    }
+    const answers: string[] = []
+    for (const [index, message] of batch.entries()) {
+      let one: Answer
+      if (index > 0) request.counted = false
+      const limited = index > 0 ? await allowances.charge(request) : undefined
+      if (limited !== undefined) one = { status: 429, json: errorText(SERVER_ERROR, limited.message, echoId(message)) }
+      else if ((message as { method?: unknown } | null)?.method === 'initialize') {
+        one = { status: 400, json: errorText(INVALID_REQUEST, 'initialize may not be part of a batch: send it alone, first.', echoId(message)) }
+      } else one = await answerOne(request, message)
+      if (one.json !== undefined) answers.push(one.json)
+    }
+    return answers.length === 0 ? { status: 202 } : { status: 200, json: `[${answers.join(',')}]` }
+  }
+
   const send = async (reply: FastifyReply, { status, json }: Answer): Promise<FastifyReply> => json === undefined
     ? await reply.code(status).send()
     : await reply.code(status).type('application/json; charset=utf-8').send(json)
@@ -100,7 +153,15 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   // apply to the door and to nothing else.
   await fastify.register(async door => {
     dnsRebindingProtection(door)
-    door.setErrorHandler(jsonRpcErrorHandler)
+    // Every answer counts: a body refused before the route ran (not JSON, too large, another type)
+    // is counted here, and past the caller's allowance it is the 429 instead.
+    door.setErrorHandler(async (error: FastifyError, request, reply) => {
+      readRestOfBody(request, reply)
+      const limited = await chargeRefusal(error, request)
+      if (limited === undefined) return jsonRpcErrorHandler(error, request, reply)
+      request.log.info({ code: error.code, message: limited.message }, 'request refused')
+      return reply.code(429).headers(limited.options.headers as Record<string, number>).send(jsonRpcError(SERVER_ERROR, limited.message))
+    })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.
     door.removeContentTypeParser('text/plain')
     // Hosts that run in a web page (the ext-apps basic-host, the MCP Inspector's direct mode,
@@ -127,14 +188,10 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // The door's messages name their player in their _meta (plugins/app/caller.ts), so they are
     // counted once the body is read; @fastify/rate-limit's own hook leaves them alone.
     const config = { door: true, rateLimit: false as const }
-    door.post('', { schema: { hide: true }, config, preHandler: allowances.open }, async (request, reply) => {
+    door.post('', { schema: { hide: true }, config, preParsing: refuseEncoded, preHandler: allowances.open }, async (request, reply) => {
       const { body } = request
-      const refused = refusalOf(body, toolNames)
-      if (refused !== undefined) return await reply.code(400).send(refused)
-      if (!isMessage(body)) {
-        return await reply.code(400).send(jsonRpcError(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)))
-      }
-      return await send(reply, await answer(request, body))
+      if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))
+      return await send(reply, await answerOne(request, body))
     })
 
     for (const method of ['GET', 'DELETE'] as const) {

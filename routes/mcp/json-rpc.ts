@@ -28,8 +28,12 @@ export const UNSUPPORTED_VERSION = -32022
 
 export type RequestId = string | number
 
-/** A JSON-RPC 2.0 message as MCP allows it: a request, a notification, a result or an error. */
-const Id = Type.Union([Type.String(), Type.Integer()])
+/**
+ * A JSON-RPC 2.0 message as MCP allows it: a request, a notification, a result or an error. An id
+ * is a string or an integer that JSON numbers carry exactly (within 2^53): 1.5, 1e400 or 2^60 would
+ * come back as another id than the one sent.
+ */
+const Id = Type.Union([Type.String(), Type.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER })])
 const Params = Type.Optional(Type.Record(Type.String(), Type.Unknown()))
 export const JsonRpcMessage = Type.Union([
   Type.Object({ jsonrpc: Type.Literal('2.0'), id: Id, method: Type.String(), params: Params }),
@@ -48,11 +52,14 @@ export interface Message { jsonrpc: '2.0', id?: RequestId, method?: string, para
 /** Whether a parsed body is one JSON-RPC message (checked without changing it). */
 export const isMessage = compileStrict<Message>('json-rpc message', JsonRpcMessage)
 
+/** Whether an id is one a message may carry: a string, or an integer within 2^53. */
+export const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || Number.isSafeInteger(id)
+
 /** The request id an error can answer with: a message's own, when it names a method and has one. */
 export function echoId (body: unknown): RequestId | null {
   if (body === null || typeof body !== 'object') return null
   const { id, method } = body as { id?: unknown, method?: unknown }
-  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null
+  return typeof method === 'string' && isRequestId(id) ? id : null
 }
 
 export function jsonRpcError (code: number, message: string, id: RequestId | null = null, data?: unknown) {

@@ -7,14 +7,14 @@
  * - Origin, when sent (browsers send it; ChatGPT and Claude call server to server without it),
  *   must be one of ALLOWED_ORIGINS, or have one of the allowed hosts (the same site).
  * A refusal is 403 with a JSON-RPC error, with a message that says which setting lets a name in.
- * Refusals count against the caller's allowance of refused calls: past it, 429 before the headers
- * are looked at (plugins/app/rate-limit.ts).
+ * A refusal is charged to no allowance: it comes from a browser, whose address is its visitors'
+ * (a page's cross-site POSTs must not lock them out), and costs less than any other answer.
  * (The MCP SDK and its Fastify helper have the same Host check, port-agnostic, written the same
  * way here: importing them would load the whole SDK, which the door never needs.)
  */
 import { isIP } from 'node:net'
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
-import { type Refusal, clip, quoted } from '../../lib/errors.js'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import { clip, quoted } from '../../lib/errors.js'
 import { type Config, listOf } from '../../plugins/config.js'
 import { jsonRpcError } from './json-rpc.js'
 
@@ -64,27 +64,18 @@ function originProblem (hosts: string[], origins: string[], request: FastifyRequ
   return `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`
 }
 
-/** The 429 of a caller whose refused calls are spent, with its Retry-After. */
-const answer = (reply: FastifyReply, refusal: Refusal): void => {
-  reply.code(refusal.statusCode).headers(refusal.options.headers as Record<string, number>).send(jsonRpcError(-32000, refusal.message))
-}
-
 export function dnsRebindingProtection (fastify: FastifyInstance): void {
-  const { config, allowances: { refused } } = fastify
+  const { config } = fastify
   const hosts = allowedHosts(config)
   const origins = listOf(config.ALLOWED_ORIGINS)
   if (hosts.length === 0) {
     fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
   }
   const guard: onRequestHookHandler = (request, reply, done) => {
-    const blocked = refused.blocked(request)
-    if (blocked !== undefined) return answer(reply, blocked)
     const problem = (hosts.length > 0 ? hostProblem(hosts, request) : undefined) ?? originProblem(hosts, origins, request)
     if (problem === undefined) return done()
-    refused.count(request).then(spent => {
-      if (spent !== undefined) return answer(reply, spent)
-      reply.code(403).send(jsonRpcError(-32000, problem))
-    }, done)
+    request.counted = true
+    reply.code(403).send(jsonRpcError(-32000, problem))
   }
   fastify.addHook('onRequest', guard)
 }

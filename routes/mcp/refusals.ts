@@ -10,7 +10,7 @@
  * than the tool's names, whatever its size: the call is never built.
  */
 import type { Action } from '../../plugins/app/actions.js'
-import { INVALID_PARAMS, INVALID_REQUEST, jsonRpcError } from './json-rpc.js'
+import { INVALID_PARAMS, INVALID_REQUEST, isRequestId, jsonRpcError } from './json-rpc.js'
 
 /** How deeply a message may nest (the envelope takes three levels; a tool's arguments the rest). */
 export const MAX_DEPTH = 32
@@ -100,7 +100,10 @@ export function refusalOf (body: unknown, tools: ToolNames): Refusal | undefined
   }
   if (!isObject(body)) return undefined
   const message = body as Message
-  const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null
+  const id = isRequestId(message.id) ? message.id : null
+  if (isObject(message.params) && message.params._meta !== undefined && !isObject(message.params._meta)) {
+    return jsonRpcError(INVALID_PARAMS, `params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`, id)
+  }
   // The shape first: it refuses a call with too many names without walking them.
   const problem = paramsProblem(message.method, message.params, tools)
   if (problem !== undefined) return jsonRpcError(INVALID_PARAMS, problem, id)

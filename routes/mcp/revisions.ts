@@ -20,8 +20,11 @@ export const MODERN_VERSIONS = ['2026-07-28'] as const
 /** The 2025 revisions an `initialize` may agree on, newest first: Streamable HTTP came with 2025-03-26. */
 export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const
 
-/** Revision names are dates: every one from 2026-07-28 on belongs to the stateless era. */
-export const isModern = (version: string): boolean => version >= MODERN_VERSIONS[0]
+/**
+ * Revision names are dates: every one from 2026-07-28 on belongs to the stateless era. A name that
+ * is no date (`latest`) is no revision of either era, refused as unsupported where it is read.
+ */
+export const isModern = (version: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= MODERN_VERSIONS[0]
 
 // The envelope's keys (PROTOCOL_VERSION_META_KEY and its siblings in the SDK).
 export const PROTOCOL_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion'

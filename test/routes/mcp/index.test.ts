@@ -256,7 +256,7 @@ t.test('arguments that are not an object: -32602 with one line that says what to
   }
 })
 
-t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async t => {
+t.test('a body that is not JSON: -32700; a batch from 2025-06-18 on: -32600, nothing played', async t => {
   const logs: Array<Record<string, unknown>> = []
   const app = await buildApp(t, {}, { logs })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -272,7 +272,7 @@ t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async
   })
 
   const batch = `[${Array.from({ length: 20 }, (_, i) => call(i + 1, 'play_move', { ai_player: 'X' })).join(',')}]`
-  const refused = await post(address, batch)
+  const refused = await post(address, batch, { 'mcp-protocol-version': '2025-06-18' })
   t.equal(refused.status, 400)
   t.same(refused.body, {
     jsonrpc: '2.0',
@@ -283,6 +283,34 @@ t.test('a body that is not JSON: -32700; a batch: -32600, nothing played', async
     }
   })
   t.notOk(logs.some(line => line.route === '/human_move'), 'no move was played')
+})
+
+t.test('a batch from a 2025-03-26 client (no version header, or that one) is answered message by message', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '2' })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const batch = `[${call(1, 'play_move', { ai_player: 'X' })},{"jsonrpc":"2.0","method":"notifications/initialized"},` +
+    '{"jsonrpc":"2.0","id":"b","method":"tools/list"},{"jsonrpc":"2.0","id":3,"method":"nope/nope"},{"jsonrpc":"2.0","id":4,"method":"initialize"}]'
+  for (const headers of [{}, { 'mcp-protocol-version': '2025-03-26' }] as Array<Record<string, string>>) {
+    const answered = await post(address, batch, headers)
+    t.equal(answered.status, 200)
+    const answers = answered.body as unknown as Array<Record<string, any>>
+    t.same(answers.map(answer => answer.id), [1, 'b', 3, 4], 'one answer per request, in order; none for the notification')
+    t.match(answers[0], { result: { structuredContent: { board: Array } } }, 'the move is played')
+    t.ok(Array.isArray(answers[1].result.tools), 'the tools are listed')
+    t.equal(answers[2].error.code, -32601)
+    t.match(answers[3].error, { code: -32600, message: 'initialize may not be part of a batch: send it alone, first.' })
+  }
+  const third = (await post(address, `[${call(9, 'play_move', { ai_player: 'X' })}]`)).body as unknown as Array<Record<string, any>>
+  t.match(third[0].result.content[0].text, /^Too many calls/, 'each move in a batch is counted')
+  const notes = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    payload: '[{"jsonrpc":"2.0","method":"notifications/initialized"}]'
+  })
+  t.same([notes.statusCode, notes.body], [202, ''], 'notifications alone: 202, nothing to answer')
+  const tooMany = await post(address, `[${Array.from({ length: 17 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"ping"}`).join(',')}]`)
+  t.match(tooMany, { status: 400, body: { error: { code: -32600, message: 'A batch holds 1 to 16 messages (got 17).' } } })
 })
 
 eachRevision('the rate limit counts plays: connecting, listing and pinging cost none', async (t, revision) => {

@@ -259,7 +259,7 @@ t.test('on the wire: each refusal with its status, and notifications taken with 
     status: 200,
     body: { result: { protocolVersion: '2025-11-25' } }
   })
-  for (const id of [null, { a: 1 }, 1.5]) {
+  for (const id of [null, { a: 1 }, 1.5, 2 ** 60, -(2 ** 53)]) {
     t.match(await post({ jsonrpc: '2.0', id, method: 'ping' }), {
       status: 400,
       body: {
@@ -270,7 +270,12 @@ t.test('on the wire: each refusal with its status, and notifications taken with 
       }
     }, `id ${JSON.stringify(id)}`)
   }
-  t.match(await post({ jsonrpc: '2.0', id: 1.5, method: 'ping' }), { body: { id: 1.5 } }, 'the id is echoed when the message names a method')
+  t.match(await post({ jsonrpc: '2.0', id: 1.5, method: 'ping' }), { body: { id: null } }, 'an id no integer of JSON carries exactly is not echoed')
+  t.match(await post('{"jsonrpc":"2.0","id":1e400,"method":"ping"}', { 'content-type': 'application/json' }), {
+    status: 400,
+    body: { id: null, error: { code: -32600 } }
+  }, 'nor one past what a number holds')
+  t.match(await post({ jsonrpc: '2.0', id: 2 ** 53 - 1, method: 'ping' }), { status: 200, body: { id: 2 ** 53 - 1 } }, 'an integer within 2^53 is an id')
   const text = await app.inject({
     method: 'POST',
     url: '/mcp',

@@ -76,7 +76,8 @@ export class IssuerKeys {
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error
       // A key id the keys do not have: the issuer may have published it since (a rotation).
-      if (this.#fetching !== undefined || now() - this.#lastAttempt >= cooldownMs) await this.#refresh()
+      // (While the fetches fail, #refresh tries again at most once per retryMs.)
+      if (this.#fetching !== undefined || this.#failing || now() - this.#lastAttempt >= cooldownMs) await this.#refresh()
       if (this.#failing) throw new KeysUnavailable('the key set cannot be fetched to look for the token\'s key')
       return await this.#usableKeys().verifyWith(header, token)
     }

@@ -3,7 +3,7 @@
  * answers 503 so load balancers stop sending new requests, and every answer carries
  * `Connection: close`, so clients and proxies open a fresh connection (to another replica) for
  * their next request instead of reusing this one. A keep-alive connection that stays idle gets no
- * answer to carry that: once it has been idle for `idleMs` into the drain it is closed, while the
+ * answer to carry that: still idle `idleMs` into the drain, it is closed, while the
  * service still answers the client's next request on a fresh one, rather than at the stop, where a
  * request it sent just then would be reset.
  */
@@ -44,8 +44,10 @@ export default fp(async fastify => {
       asked.add(request.socket)
     })
     if (idleMs === undefined) return
+    // The connections opened before the drain: one opened since has its request on the way.
+    const before = [...connections]
     setTimeout(() => {
-      for (const socket of connections) if (!asked.has(socket) && socket._httpMessage == null) socket.destroy()
+      for (const socket of before) if (!socket.destroyed && !asked.has(socket) && socket._httpMessage == null) socket.destroy()
     }, idleMs).unref()
   })
 }, { name: 'drain', fastify: '5.x' })

@@ -1,14 +1,20 @@
 /**
  * A real drain: the server in its own process under load from many keep-alive clients, as a load
  * balancer keeps them. On SIGTERM /health turns 503 at once, answers keep coming through the drain
- * window (each closing its connection), no request is reset, and the process exits 0.
+ * window (each closing its connection), no request is reset, and the process exits 0. Connections
+ * left idle from before the drain are closed within it, and a tracing endpoint that hangs or
+ * refuses never makes the stop late.
  */
+import { once } from 'node:events'
 import { Agent, request } from 'node:http'
+import { type AddressInfo, type Socket, createServer } from 'node:net'
 import t from 'tap'
 import { exitOf, startServer } from '../process-helper.js'
 
 const CLIENTS = 60
 const DRAIN_MS = 2500
+/** server.ts's SHUTDOWN_DELAY_MS: how long the stop may take after the drain (importing server.ts would start it). */
+const SHUTDOWN_DELAY_MS = 4000
 
 interface Outcome { status: number, connection: string | undefined, sent: number }
 
@@ -69,3 +75,48 @@ t.test('SIGTERM under keep-alive load: 503 on /health, answers through the windo
   t.equal(await exitOf(child), 0)
   t.match(output(), '"drainMs":2500')
 })
+
+t.test('keep-alive connections left idle from before the drain are closed during it, and their clients are answered at its end', async t => {
+  const { port, child, output } = await startServer(t, { SHUTDOWN_DRAIN_MS: String(DRAIN_MS), RATE_LIMIT_MAX: '1000000' })
+  const IDLE = 8
+  const agents = Array.from({ length: IDLE }, () => new Agent({ keepAlive: true, maxSockets: 1 }))
+  t.teardown(() => { for (const agent of agents) agent.destroy() })
+  for (const agent of agents) t.equal((await get(port, '/health', agent)).status, 200)
+  const idleSockets = () => agents.reduce((count, agent) => count + Object.values(agent.freeSockets).flat().length, 0)
+  t.equal(idleSockets(), IDLE, 'each client keeps its connection, idle')
+  child.kill('SIGTERM')
+  const drainingLine = () => output().split('\n').find(line => line.includes('"msg":"draining'))
+  for (let i = 0; i < 500 && drainingLine() === undefined; i++) await new Promise(resolve => setTimeout(resolve, 20))
+  const drainedAt = Number((JSON.parse(drainingLine() ?? '{}') as { time?: number }).time)
+  // Past half the window the idle connections are closed; the stop comes at its end.
+  await new Promise(resolve => setTimeout(resolve, Math.max(0, drainedAt + DRAIN_MS * 0.8 - Date.now())))
+  t.equal(idleSockets(), 0, 'no idle connection is left for the stop to reset')
+  const answers = await Promise.allSettled(agents.map(async agent => await get(port, '/human_move?ai_player=X', agent)))
+  t.same(answers.map(answer => answer.status === 'fulfilled' ? answer.value.status : (answer.reason as { code?: string }).code), Array(IDLE).fill(200),
+    'each client\'s next request is answered on a fresh connection')
+  t.equal(await exitOf(child), 0)
+})
+
+for (const endpoint of ['hangs', 'refuses connections'] as const) {
+  t.test(`SIGTERM while the tracing endpoint ${endpoint}: exit 0 within the stop's budget`, async t => {
+    const sockets = new Set<Socket>()
+    const collector = createServer(socket => { sockets.add(socket) })
+    collector.listen(0, '127.0.0.1')
+    await once(collector, 'listening')
+    const collectorPort = (collector.address() as AddressInfo).port
+    if (endpoint === 'refuses connections') collector.close()
+    t.teardown(() => { for (const socket of sockets) socket.destroy(); collector.close() })
+    const { port, child } = await startServer(t, {
+      SHUTDOWN_DRAIN_MS: '500',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
+      OTEL_BSP_SCHEDULE_DELAY: '60000'
+    })
+    // Spans waiting in the batch, for the stop to flush.
+    for (let i = 0; i < 5; i++) t.equal((await get(port, '/human_move?ai_player=X', new Agent())).status, 200)
+    const signalled = Date.now()
+    child.kill('SIGTERM')
+    t.equal(await exitOf(child), 0, 'exit 0')
+    const took = Date.now() - signalled
+    t.ok(took < 500 + SHUTDOWN_DELAY_MS, `stopped in ${took} ms, within the drain and the ${SHUTDOWN_DELAY_MS} ms after it`)
+  })
+}

@@ -20,7 +20,7 @@ const RESOURCE = `${PUBLIC_URL}/mcp`
 const KEYS_DOWN = /^sign-in: the issuer's keys cannot be fetched/
 const KEYS_BACK = 'sign-in: the issuer\'s keys are fetched again'
 
-type KeySetAnswer = 'keys' | '500' | 'html' | 'no content type' | 'not a key set' | 'reset'
+type KeySetAnswer = 'keys' | '500' | 'html' | 'no content type' | 'not a key set' | 'reset' | 'hang'
 
 /** An issuer whose key set answers as `state.answer` says (or is at `jwksUri`); counts the key set's fetches. */
 async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
@@ -51,6 +51,9 @@ async function startKeyServer (t: Test, keys: SigningKey[], jwksUri?: string) {
         return response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"x"}')
       case 'reset':
         return request.socket.destroy()
+      case 'hang':
+        // Takes the connection and never answers (torn down with the server).
+        return undefined
     }
   })
   server.listen(port, '127.0.0.1')
@@ -133,7 +136,9 @@ for (const [answer, known] of [['500', true], ['reset', false]] as const) {
     const lines = logs.filter(line => line.level === 40 && line.msg !== 'request')
     t.ok(lines.length <= 5, `${lines.length} warning lines, at most 5`)
     t.equal(warnings(logs, KEYS_DOWN), 1, 'one of them says the keys cannot be fetched')
-    t.same([...statuses], [known ? 401 : 503], known ? 'every forged token is refused as such' : 'no keys: the issuer is unavailable')
+    // A key id the keys lack may be newer than they are: while the key set cannot be fetched that
+    // is the issuer's outage (retry), not the token's fault.
+    t.same([...statuses], [503], known ? 'unknown key ids while the key set fails: 503' : 'no keys: the issuer is unavailable')
     t.notOk(logs.some(line => line.level === 50), 'no error line')
   })
 }
@@ -171,7 +176,9 @@ t.test('keys known, then an outage longer than their age: the last good keys kee
   t.equal(issuer.state.fetches - before, 1, 'the keys were asked for once')
   t.equal(warnings(logs, KEYS_DOWN), 1)
   const forged = await token(issuer.url, { ...await signingKey('forged'), kid: 'forged-1' })
-  t.equal((await call(app, 'http', forged)).statusCode, 401, 'a token signed by another key is still refused')
+  const unknownKey = await call(app, 'http', forged)
+  t.equal(unknownKey.statusCode, 503, 'a key the kept keys do not have may be newer than they are: retry, not refused')
+  t.notOk(unknownKey.headers['www-authenticate'], 'nothing tells the client to sign in again')
   t.equal(issuer.state.fetches - before, 1, 'and fetches nothing more')
 
   clock.offset = JWKS_STALE_MS + 60_000
@@ -179,6 +186,42 @@ t.test('keys known, then an outage longer than their age: the last good keys kee
   t.equal(tooLate.statusCode, 503, 'a day later the old keys are no longer used')
   t.match(tooLate.json().error.message, /^Sign-in cannot be checked now/)
   t.equal(tooLate.headers['retry-after'], '5')
+})
+
+t.test('keys past their age while the key set hangs: every call verifies at once with the keys kept, one fetch in the background', async t => {
+  const good = await signingKey('key-1')
+  const issuer = await startKeyServer(t, [good])
+  const { app, logs, clock } = await setUp(t, issuer.url)
+  const valid = await token(issuer.url, good)
+  t.equal((await call(app, 'http', valid)).statusCode, 200)
+  issuer.state.answer = 'hang'
+  clock.offset = JWKS_MAX_AGE_MS + 1000
+  const before = issuer.state.fetches
+  const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => (await call(app, i % 2 === 0 ? 'http' : 'mcp', valid)).statusCode))
+  t.same(answers, Array(20).fill(200), 'all answered')
+  t.equal(warnings(logs, KEYS_DOWN), 0, 'while the one fetch still waits on the issuer: no call waited for it')
+  t.equal(issuer.state.fetches - before, 1, 'one fetch for all of them')
+})
+
+t.test('during an outage a genuine token signed by a newly rotated key is told to retry (503), then taken once the issuer is back', async t => {
+  const old = await signingKey('key-1')
+  const issuer = await startKeyServer(t, [old])
+  const { app, logs, clock } = await setUp(t, issuer.url)
+  t.equal((await call(app, 'http', await token(issuer.url, old))).statusCode, 200)
+  const next = await signingKey('key-2')
+  issuer.state.keys = [next]
+  issuer.state.answer = '500'
+  clock.offset = JWKS_COOLDOWN_MS
+  const rotated = await token(issuer.url, next)
+  for (const door of ['http', 'mcp'] as const) {
+    const answer = await call(app, door, rotated)
+    t.equal(answer.statusCode, 503, `${door}: 503, not 401`)
+    t.equal(answer.headers['retry-after'], '5')
+  }
+  t.equal(warnings(logs, KEYS_DOWN), 1)
+  issuer.state.answer = 'keys'
+  clock.offset += JWKS_RETRY_MS
+  t.equal((await call(app, 'mcp', rotated)).statusCode, 200, 'the issuer back: the rotated key is fetched and taken')
 })
 
 const ANSWERS = { html: 'an HTML page', 'no content type': 'text with no content type', 'not a key set': '{"keys":"x"}' }

@@ -67,8 +67,8 @@ function rssMb (child: ChildProcess): number {
 /** cpuUs: the server's CPU time per request, which does not depend on whether the loader kept up. */
 interface Figures { name: string, rps: number, p50: number, p99: number, cpuUs: number, errors: number, non2xx: number }
 
-/** A request as autocannon takes it: a GET path, or a POST to /mcp with its JSON body and headers. */
-type Call = string | { body: string, headers: Record<string, string> }
+/** A request as autocannon takes it: a GET path (with headers of its own), or a POST to /mcp with its JSON body and headers. */
+type Call = string | { get: string, headers: Record<string, string> } | { body: string, headers: Record<string, string> }
 
 async function measureOnce (name: string, server: Server, calls: Call[]): Promise<Figures> {
   const { port } = server
@@ -78,7 +78,9 @@ async function measureOnce (name: string, server: Server, calls: Call[]): Promis
     connections: CONNECTIONS,
     requests: calls.map(call => typeof call === 'string'
       ? { method: 'GET' as const, path: call }
-      : { method: 'POST' as const, path: '/mcp', body: call.body, headers: call.headers })
+      : 'get' in call
+        ? { method: 'GET' as const, path: call.get, headers: call.headers }
+        : { method: 'POST' as const, path: '/mcp', body: call.body, headers: call.headers })
   }
   const cpuBefore = cpuSeconds(server.child.pid as number)
   const result = await autocannon({ ...options, duration: DURATION_S })
@@ -195,6 +197,24 @@ const sdkMinimal = await startServer('scripts/sdk-minimal-server.js', 39207)
 const redis = await startRedis(39204)
 const withRedis = redis === null ? null : await startServer('server.js', 39203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:39204' })
 
+// Refusals, each beside a move: a refusal must cost less than a move, or refusing is the cheap way
+// to keep the server busy. One service takes an API key (its refused-call allowance out of reach),
+// one a single call a minute (every answer past it a 429).
+const guarded = await startServer('server.js', 39210, { ...SERVICE_ENV, API_KEY: 'bench-key-0123456789' })
+const limited = await startServer('server.js', 39211, { ...SERVICE_ENV, RATE_LIMIT_MAX: '1' })
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+const refusals: Array<{ name: string, server: Server, paths: Call[] }> = [
+  { name: 'refusal: POST /mcp, not JSON (400)', server: service, paths: [{ body: '{"jsonrpc":', headers: MCP_HEADERS }] },
+  { name: 'refusal: POST /mcp, 70 KB body (413)', server: service, paths: [{ body: `"${'x'.repeat(70_000)}"`, headers: MCP_HEADERS }] },
+  { name: 'refusal: POST /mcp, text/xml (415)', server: service, paths: [{ body: '<a/>', headers: { ...MCP_HEADERS, 'content-type': 'text/xml' } }] },
+  {
+    name: 'refusal: GET /human_move, wrong API key (401)',
+    server: guarded,
+    paths: movePaths.slice(0, 100).map(path => ({ get: path, headers: { authorization: 'Bearer not-the-key' } }))
+  },
+  { name: 'refusal: GET /human_move past the allowance (429)', server: limited, paths: movePaths.slice(0, 100) }
+]
+
 const moves = `GET /human_move (${movePaths.length} positions)`
 const results = await measure([
   { name: 'bare Fastify hello-world', server: hello, paths: ['/'] },
@@ -205,10 +225,11 @@ const results = await measure([
   { name: `service POST /mcp, play_move (2025; ${MCP_POSITIONS} positions)`, server: service, paths: mcpMoves('2025') },
   { name: `service POST /mcp, play_move (2026-07-28; ${MCP_POSITIONS} positions)`, server: service, paths: mcpMoves('2026-07-28') },
   { name: 'MCP SDK minimal server, trivial tool (2025)', server: sdkMinimal, paths: trivialCalls('2025') },
-  { name: 'MCP SDK minimal server, trivial tool (2026-07-28)', server: sdkMinimal, paths: trivialCalls('2026-07-28') }
+  { name: 'MCP SDK minimal server, trivial tool (2026-07-28)', server: sdkMinimal, paths: trivialCalls('2026-07-28') },
+  ...refusals
 ])
 const rssLoaded = rssMb(service.child)
-for (const server of [hello, control, service, withRedis, sdkMinimal]) server?.child.kill('SIGTERM')
+for (const server of [hello, control, service, withRedis, sdkMinimal, guarded, limited]) server?.child.kill('SIGTERM')
 redis?.kill('SIGTERM')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu'
@@ -222,7 +243,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
 const [bare, controlled, move] = results
 const redisMove = withRedis === null ? undefined : results[3]
-const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4)
+const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4 - refusals.length, results.length - refusals.length)
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
 // the CPU time per request compares the servers' own costs whatever the loader managed.
@@ -238,6 +259,9 @@ for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', 
   console.log(`MCP move (${revision}): ${(door.cpuUs / move.cpuUs).toFixed(2)}x the same move through GET /human_move (${door.cpuUs.toFixed(1)} µs ` +
     `against ${move.cpuUs.toFixed(1)} µs; goal <= 2), ${(door.cpuUs / sdk.cpuUs).toFixed(2)} of the SDK's minimal server's trivial call ` +
       `(${sdk.cpuUs.toFixed(1)} µs); p99 ${door.p99} ms`)
+}
+for (const refusal of results.slice(-refusals.length)) {
+  console.log(`${refusal.name}: ${(refusal.cpuUs / move.cpuUs).toFixed(2)}x a move's CPU (${refusal.cpuUs.toFixed(1)} µs; goal < 1)`)
 }
 console.log(`start to the first /health: ${(serviceStart.startupMs / bareStart.startupMs).toFixed(2)}x bare Fastify's first answer ` +
   `(${serviceStart.startupMs.toFixed(0)} ms against ${bareStart.startupMs.toFixed(0)} ms, medians of ${STARTS} starts; goal <= 1.5x)`)

@@ -84,3 +84,16 @@ t.test('validation of other parts of a request is reported the same way', async 
   t.equal(notJson.statusCode, 400)
   t.same(Object.keys(notJson.json()), ['statusCode', 'error', 'message'])
 })
+
+t.test('a body refused before any route counted it (not JSON, too large) is counted: past the allowance, 429', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1' })
+  // As an action that takes a JSON body is: counted by the pipeline, not by the open routes' hook.
+  app.post('/takes-json', { config: { rateLimit: false } }, async () => ({ ok: true }))
+  const send = async () => await app.inject({ method: 'POST', url: '/takes-json', headers: { 'content-type': 'application/json' }, payload: '{"a":' })
+  const statuses = []
+  for (let i = 0; i < 11; i++) statuses.push((await send()).statusCode)
+  t.same(statuses, [...Array(10).fill(400), 429], 'ten a minute (the open allowance), then 429')
+  const limited = await send()
+  t.match(limited.json(), { statusCode: 429, message: /^Too many calls: at most 10 a minute per client\./ })
+  t.match(limited.headers['retry-after'], /^\d+$/)
+})

@@ -311,6 +311,33 @@ t.test('a batch from a 2025-03-26 client (no version header, or that one) is ans
   t.same([notes.statusCode, notes.body], [202, ''], 'notifications alone: 202, nothing to answer')
   const tooMany = await post(address, `[${Array.from({ length: 17 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"ping"}`).join(',')}]`)
   t.match(tooMany, { status: 400, body: { error: { code: -32600, message: 'A batch holds 1 to 16 messages (got 17).' } } })
+  t.match(await post(address, '[]'), { status: 400, body: { error: { code: -32600, message: 'A batch holds 1 to 16 messages (got 0).' } } })
+})
+
+t.test('each message of a batch counts against the open allowance: past it, that message is answered 429', async t => {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '1' })
+  const pings = `[${Array.from({ length: 12 }, (_, i) => `{"jsonrpc":"2.0","id":${i},"method":"ping"}`).join(',')}]`
+  const res = await app.inject({
+    method: 'POST', url: '/mcp', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, payload: pings
+  })
+  const answers = res.json() as Array<Record<string, any>>
+  t.same(answers.map(answer => answer.error === undefined ? 'answered' : answer.error.code), [...Array(10).fill('answered'), -32000, -32000])
+  t.match(answers[10].error.message, /^Too many calls: at most 10 a minute per client\./)
+})
+
+t.test('Content-Encoding: identity (or empty) is an uncompressed body; any other is 415', async t => {
+  const app = await buildApp(t)
+  const send = async (encoding: string) => await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-encoding': encoding },
+    payload: '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+  })
+  t.equal((await send('identity')).statusCode, 200)
+  t.equal((await send('')).statusCode, 200)
+  const gzip = await send('gzip')
+  t.equal(gzip.statusCode, 415)
+  t.same(gzip.json().error, { code: -32000, message: 'Content-Encoding gzip is not accepted: send the JSON-RPC message uncompressed.' })
 })
 
 eachRevision('the rate limit counts plays: connecting, listing and pinging cost none', async (t, revision) => {

@@ -8,12 +8,12 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, preHandlerHookHandler } from 'fastify'
 import {
-  type AjvError, PARAMETERS_HINT, chargeRefusal, clip, errorBody, readRestOfBody, reportServerError, statusOf, validationMessage
+  type AjvError, PARAMETERS_HINT, chargeRefusal, clip, errorBody, keepConnection, reportServerError, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 export default fp(async fastify => {
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
-    readRestOfBody(request, reply)
+    keepConnection(request, reply)
     const limited = await chargeRefusal(error, request)
     if (limited !== undefined) {
       request.log.info({ code: error.code, message: limited.message }, 'request refused')

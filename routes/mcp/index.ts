@@ -18,7 +18,7 @@ import { listOf } from '../../plugins/config.js'
 import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
 import { INVALID_REQUEST, type Message, SERVER_ERROR, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
-import { chargeRefusal, clip, httpError, readRestOfBody } from '../../lib/errors.js'
+import { chargeRefusal, clip, httpError, keepConnection } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
@@ -156,7 +156,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // Every answer counts: a body refused before the route ran (not JSON, too large, another type)
     // is counted here, and past the caller's allowance it is the 429 instead.
     door.setErrorHandler(async (error: FastifyError, request, reply) => {
-      readRestOfBody(request, reply)
+      keepConnection(request, reply)
       const limited = await chargeRefusal(error, request)
       if (limited === undefined) return jsonRpcErrorHandler(error, request, reply)
       request.log.info({ code: error.code, message: limited.message }, 'request refused')

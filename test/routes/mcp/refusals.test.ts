@@ -156,3 +156,23 @@ for (const modern of [false, true]) {
     t.match(typo.body.result.content[0].text, `play_move has no argument "Position_1", "position1", "${'p'.repeat(40)}" and others: its arguments are`)
   })
 }
+
+t.test('a params._meta that is not an object: -32602 naming it; a version header that is no revision: unsupported', async t => {
+  const app = await buildApp(t)
+  const post = async (payload: unknown, headers: Record<string, string> = {}) => await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { accept: 'application/json, text/event-stream', ...headers },
+    payload: payload as object
+  })
+  for (const meta of ['a string', 7, null, ['a']]) {
+    const res = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: { _meta: meta } })
+    t.equal(res.statusCode, 400)
+    t.match(res.json(), { id: 3, error: { code: -32602, message: /^params\._meta must be an object of metadata by key \(got / } }, JSON.stringify(meta))
+  }
+  for (const version of ['latest', 'next', '2026-99']) {
+    const res = await post({ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { 'mcp-protocol-version': version })
+    t.equal(res.statusCode, 400, version)
+    t.match(res.json().error.message, new RegExp(`^Bad Request: Unsupported protocol version: ${version} \\(supported versions: 2025-11-25`))
+  }
+})

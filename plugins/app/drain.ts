@@ -19,8 +19,18 @@ declare module 'fastify' {
   }
 }
 
-/** A connection as Node's HTTP server keeps it: `_httpMessage` is the answer it is writing, if any. */
-type Connection = Socket & { _httpMessage?: unknown }
+type Connection = Socket
+
+/**
+ * The connections Node's HTTP server counts as idle: no request partly received (a request whose
+ * headers are still arriving is not idle) and none being answered, as its closeIdleConnections()
+ * finds them. Read from the server's own list, whose symbol Node does not export; without it, none.
+ */
+function idleOf (server: object): Set<Socket> {
+  const symbol = Object.getOwnPropertySymbols(server).find(key => key.description === 'http.server.connections')
+  const list = symbol === undefined ? undefined : (server as Record<symbol, { idle?: () => Array<{ socket: Socket }> }>)[symbol]
+  return new Set(list?.idle?.().map(({ socket }) => socket) ?? [])
+}
 
 export default fp(async fastify => {
   let draining = false
@@ -47,7 +57,8 @@ export default fp(async fastify => {
     // The connections opened before the drain: one opened since has its request on the way.
     const before = [...connections]
     setTimeout(() => {
-      for (const socket of before) if (!socket.destroyed && !asked.has(socket) && socket._httpMessage == null) socket.destroy()
+      const idle = idleOf(fastify.server)
+      for (const socket of before) if (!asked.has(socket) && idle.has(socket)) socket.destroy()
     }, idleMs).unref()
   })
 }, { name: 'drain', fastify: '5.x' })

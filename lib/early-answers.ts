@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { clip, errorBody, quoted } from './errors.js'
+import { noteRefusal } from './logging.js'
 import { API_HEADERS } from '../plugins/external/helmet.js'
 
 const CLIENT_ERRORS: Record<string, { statusCode: number, message: string }> = {
@@ -43,6 +44,6 @@ export function frameworkErrors (error: FastifyError, request: FastifyRequest, r
   const message = error.code === 'FST_ERR_BAD_URL'
     ? `The URL ${quoted(request.url)} is not valid: encode "%" as %25 and other special characters as %XX.`
     : clip(error.message)
-  request.log.info({ code: error.code, message }, 'request refused')
+  noteRefusal(request, error.code, message)
   reply.headers(API_HEADERS).code(statusCode).send(errorBody(statusCode, message))
 }

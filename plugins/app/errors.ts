@@ -6,24 +6,26 @@
  * of another type, a 404) is counted here, and past the allowance it is the 429 instead.
  */
 import fp from 'fastify-plugin'
+import { noteRefusal } from '../../lib/logging.js'
 import type { FastifyError, preHandlerHookHandler } from 'fastify'
 import {
   type AjvError, PARAMETERS_HINT, chargeRefusal, clip, errorBody, keepConnection, reportServerError, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 export default fp(async fastify => {
+  fastify.decorateRequest('refused', null)
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     keepConnection(request, reply)
     const limited = await chargeRefusal(error, request)
     if (limited !== undefined) {
-      request.log.info({ code: error.code, message: limited.message }, 'request refused')
+      noteRefusal(request, error.code, limited.message)
       return reply.code(429).headers(limited.options.headers as Record<string, number>).send(errorBody(429, limited.message))
     }
     if (error.validation !== undefined) {
       const context = error.validationContext as string
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
       const message = validationMessage(error.validation[0] as AjvError, context, input)
-      request.log.info({ code: 'invalid_parameter', message }, 'invalid request')
+      noteRefusal(request, 'invalid_parameter', message)
       return reply.code(400).send(errorBody(400, `${message} ${PARAMETERS_HINT}`, 'invalid_parameter'))
     }
     const statusCode = statusOf(error)
@@ -35,7 +37,7 @@ export default fp(async fastify => {
     }
     // Fastify's own messages may echo what the caller sent (a content type): cut, here and in the log.
     const message = clip(error.message)
-    request.log.info({ code: error.code, message }, 'request refused')
+    noteRefusal(request, error.code, message)
     // The service's own codes (invalid_parameter, ...) are part of the answer; Fastify's are not.
     const own = typeof error.code === 'string' && /^[a-z_]+$/.test(error.code)
     return reply.code(statusCode).send(errorBody(statusCode, message, own ? error.code : undefined))

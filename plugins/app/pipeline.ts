@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { callLogger } from '../../lib/logging.js'
+import { type RefusalNote, callLogger } from '../../lib/logging.js'
 import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
 import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from '../../lib/errors.js'
@@ -42,6 +42,8 @@ export interface ActionOutcome {
   /** Whether the message ends with the door's pointer to the parameters. */
   hint?: boolean
   headers?: Record<string, string | number>
+  /** Why it was refused, for the call's log line (none for a refusal the handler made). */
+  note?: RefusalNote
 }
 
 declare module 'fastify' {
@@ -51,12 +53,15 @@ declare module 'fastify' {
   }
 }
 
-/** A refusal as an outcome, logged at info as `line` says (the message as the caller reads it, but a schema's). */
-function refused (refusal: Refusal, log: FastifyBaseLogger, line: 'request refused' | 'invalid request' | null): ActionOutcome {
+/**
+ * A refusal as an outcome, noted for the call's log line as `line` says (the message as the caller
+ * reads it, but a schema's), or not noted (null: a handler's refusal says what it is worth itself).
+ */
+function refused (refusal: Refusal, line: 'request refused' | 'invalid request' | null): ActionOutcome {
   const { statusCode, message, code, options } = refusal
   const shown = options.hint === true ? `${message} ${PARAMETERS_HINT}` : message
-  if (line !== null) log.info({ code, message: line === 'invalid request' ? message : clip(shown) }, line)
   return {
+    ...(line !== null ? { note: { code, message: line === 'invalid request' ? message : clip(shown) } } : {}),
     statusCode,
     json: JSON.stringify(errorBody(statusCode, shown, code)),
     message,
@@ -73,7 +78,7 @@ export default fp(async fastify => {
     // 2. Credentials.
     if (door === 'http') {
       const refusal = await credentials.check(request)
-      if (refusal !== undefined) return refused(refusal, log, 'request refused')
+      if (refusal !== undefined) return refused(refusal, 'request refused')
       // Signed in, the request's log names the subject.
       log = request.log
     }
@@ -84,23 +89,22 @@ export default fp(async fastify => {
       span.set({ 'tictactoe.limited': refusal !== undefined })
       return refusal
     })
-    if (limited !== undefined) return refused(limited, log, 'request refused')
+    if (limited !== undefined) return refused(limited, 'request refused')
     // 4. The input.
     const problem = action.normalize?.(input) ?? null
-    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), log, 'request refused')
+    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), 'request refused')
     if (!action.validate(input)) {
       const context = action.inputIn === 'query' ? 'querystring' : 'body'
       // (Ajv keeps the first error only: all of them would let one call cost as much as it likes.)
       return refused(
         new Refusal(400, validationMessage((action.validate.errors as AjvError[])[0], context, input), 'invalid_parameter', { hint: true }),
-        log,
         'invalid request'
       )
     }
     // 5. The action.
     const answer = await action.handler(input, { door, caller, log })
     // (A handler says in the log what it refuses, if it is worth a line.)
-    if (answer instanceof Refusal) return refused(answer, log, null)
+    if (answer instanceof Refusal) return refused(answer, null)
     return { statusCode: 200, json: action.serialize(answer), answer }
   }
 
@@ -115,7 +119,7 @@ export default fp(async fastify => {
       outcome = await steps(action, request, input as Record<string, unknown>, door, log)
     } catch (error) {
       log.error({ err: error }, 'request failed')
-      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), log, null)
+      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), null)
     }
     span.set({ 'http.response.status_code': outcome.statusCode })
     if (outcome.statusCode >= 500) span.fail(String(outcome.statusCode))
@@ -123,8 +127,9 @@ export default fp(async fastify => {
       // 6. The counters, and 7. the log line, as the HTTP route's would be.
       const ms = performance.now() - started
       gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
-      log.info({ method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }, 'request')
-    }
+      const line = { method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }
+      log.info(outcome.note === undefined ? line : { ...line, code: outcome.note.code, message: outcome.note.message }, 'request')
+    } else if (outcome.note !== undefined) request.refused = outcome.note
     return outcome
   }
 

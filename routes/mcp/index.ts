@@ -19,6 +19,7 @@ import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
 import { INVALID_REQUEST, type Message, SERVER_ERROR, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
 import { chargeRefusal, clip, httpError, keepConnection } from '../../lib/errors.js'
+import { noteRefusal } from '../../lib/logging.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
@@ -159,7 +160,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
       keepConnection(request, reply)
       const limited = await chargeRefusal(error, request)
       if (limited === undefined) return jsonRpcErrorHandler(error, request, reply)
-      request.log.info({ code: error.code, message: limited.message }, 'request refused')
+      noteRefusal(request, error.code, limited.message)
       return reply.code(429).headers(limited.options.headers as Record<string, number>).send(jsonRpcError(SERVER_ERROR, limited.message))
     })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.

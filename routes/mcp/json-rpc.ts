@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { clip, reportServerError, statusOf } from '../../lib/errors.js'
+import { noteRefusal } from '../../lib/logging.js'
 import { compileStrict } from '../../lib/strict-validator.js'
 
 // JSON-RPC's own codes, and MCP's (ProtocolErrorCode in @modelcontextprotocol/server).
@@ -81,7 +82,7 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
       `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
   }
   const message = clip(error.message)
-  request.log.info({ code: error.code, message }, 'request refused')
+  noteRefusal(request, error.code, message)
   if (NOT_JSON.has(error.code)) {
     return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as ' +
       '{"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))

@@ -97,3 +97,25 @@ t.test('a body refused before any route counted it (not JSON, too large) is coun
   t.match(limited.json(), { statusCode: 429, message: /^Too many calls: at most 10 a minute per client\./ })
   t.match(limited.headers['retry-after'], /^\d+$/)
 })
+
+t.test('a refused request is one log line that says why: its code and message, at both doors', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
+  await app.inject('/human_move?difficulty=impossible')
+  await app.inject({
+    method: 'POST', url: '/mcp', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, payload: '{"jsonrpc":'
+  })
+  await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { accept: 'application/json, text/event-stream' },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'play_move', arguments: { difficulty: 'impossible' } } }
+  })
+  const lines = logs.filter(line => line.msg === 'request' || /refused|invalid/.test(String(line.msg)))
+  t.same(lines.map(line => line.msg), ['request', 'request', 'request', 'request'], 'one line a request, and the tool call\'s own; no other')
+  t.match(lines[0], { route: '/human_move', statusCode: 400, code: 'invalid_parameter', message: /^difficulty must be one of/ })
+  t.match(lines[1], { route: '/mcp', statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', message: String })
+  t.match(lines[2], { route: '/human_move', statusCode: 400, code: 'invalid_parameter', message: /^difficulty must be one of/, mcpReqId: String })
+  t.match(lines[3], { route: '/mcp', statusCode: 200 })
+  t.notOk('code' in lines[3], 'an answered request says no code')
+})

@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(level => Type.Literal(level)),
     { default: 'info', description: 'one of fatal, error, warn, info, debug, trace or silent' }),
   CONTACT: Type.Optional(Type.String({ minLength: 3, description: 'an e-mail address or URL shown on the privacy page' })),
+  OPENAI_APPS_CHALLENGE: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[\\x21-\\x7e]+$',
+    description: 'the token ChatGPT\'s plugin directory gives to verify the domain, served at /.well-known/openai-apps-challenge'
+  })),
   API_KEY: Type.Optional(Type.String({ minLength: 16, description: 'at least 16 characters' })),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60, description: 'a positive integer (calls per caller per minute)' }),
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1, maximum: 10 }), Type.String({ pattern: NETWORK_LIST })], {

@@ -82,6 +82,19 @@ export interface ActionOptions {
   view?: ActionView
   /** The status lines a chat host shows while the tool runs and once it has answered (64 characters at most each). */
   status?: { invoking: string, invoked: string }
+  /** How a chat model uses the action, and what a person may open with (see ActionGuide). */
+  guide?: ActionGuide
+}
+
+/**
+ * What a chat model is told to use the action, written once over the name each door calls it by
+ * (a GPT's instructions: `humanMove`; an MCP server's instructions and a plugin's skill: `play_move`),
+ * and the conversation starters a person may open with (a GPT's starters, a plugin's default prompts).
+ */
+export interface ActionGuide {
+  instructions: (name: string) => string
+  /** At most 128 characters each, no @mention: the first three are a plugin's default prompts. */
+  starters: readonly string[]
 }
 
 export type ActionResult<Output> = Output | Refusal | Promise<Output | Refusal>
@@ -118,6 +131,7 @@ export interface Action {
   prompts: ActionPrompt[]
   view?: ActionView
   status: { invoking: string, invoked: string }
+  guide: ActionGuide
   normalize?: ActionDefinition['normalize']
   /** Checks the input against its schema as Fastify would (coercing text to numbers, filling defaults), in place. */
   validate: ((input: unknown) => boolean) & { errors?: AjvError[] | null }
@@ -200,11 +214,26 @@ export function actionOf (definition: ActionDefinition): Action {
     text: definition.text ?? defaultText,
     prompts: definition.prompts ?? [],
     status,
+    guide: definition.guide ?? {
+      instructions: name => `Use ${name} when the person asks for what it does: ${schema.summary as string}. Its description says how to call it.`,
+      starters: []
+    },
     ...(definition.view !== undefined ? { view: definition.view } : {}),
     ...(definition.normalize !== undefined ? { normalize: definition.normalize } : {}),
     validate,
     handler: definition.handler as Action['handler'],
     serialize
+  }
+}
+
+/**
+ * Every action's guide as one door reads it: the instructions over the names that door calls the
+ * actions by, one after the other, and the starters of all of them, in order.
+ */
+export function guideOf (actions: readonly Action[], nameOf: (action: Action) => string): { instructions: string, starters: string[] } {
+  return {
+    instructions: actions.map(action => action.guide.instructions(nameOf(action))).join('\n\n'),
+    starters: actions.flatMap(action => action.guide.starters)
   }
 }
 

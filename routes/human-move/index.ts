@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { answerJson, moveAnswer, moveRequestFrom, normalizeMoveInput, turnRefusal } from './answer.js'
+import { gameGuide } from './guide.js'
 import { BOARD_VIEW_URI, PLAY_MOVE } from './names.js'
 import { playTicTacToe } from './prompt.js'
 import { ErrorAnswer, MoveAnswer, MoveQuery } from './schema.js'
@@ -36,6 +37,7 @@ const humanMove: FastifyPluginAsync = async fastify => {
       title: 'Tic-tac-toe board',
       description: 'The game as a board to click: each move is a play_move call, the AI answers in place.'
     },
+    guide: gameGuide,
     normalize: normalizeMoveInput,
     // The answers are shared between calls (one per position), and so is their JSON.
     serialize: answerJson,

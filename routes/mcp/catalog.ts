@@ -8,7 +8,8 @@ import type {
   CacheHint, DiscoverResult, InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
   ReadResourceResult, ResultMetaObject, ServerCapabilities
 } from '@modelcontextprotocol/server'
-import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server'
+import { type Action, type ActionPrompt, guideOf } from '../../plugins/app/actions.js'
 import type { Config } from '../../plugins/config.js'
 import { packageInfo } from '../../lib/files.js'
 import { hostSettingsOf, viewMeta } from './host-meta.js'
@@ -16,8 +17,16 @@ import { MODERN_VERSIONS, SERVER_INFO_KEY } from './revisions.js'
 import { VIEW_MIME_TYPE, promptOf, toolOf } from './tools.js'
 
 export const SERVER_INFO = { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' }
-const CAPABILITIES: ServerCapabilities = { tools: {}, prompts: {}, resources: {} }
-const INSTRUCTIONS = `${packageInfo.description} Each tool's description says how to call it; tell the person what its result's message says.`
+/**
+ * What the server offers, with the MCP Apps extension (its views' MIME type) in both revisions, as
+ * ext-apps 2.x hosts read it.
+ */
+export const CAPABILITIES: ServerCapabilities = {
+  tools: {},
+  prompts: {},
+  resources: {},
+  extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } }
+}
 
 /** What a 2026-07-28 result adds to a 2025 one: it is complete, names the server, and may say how long it keeps. */
 export type Modern<T> = T & CacheHint & { resultType: 'complete', _meta: ResultMetaObject }
@@ -70,7 +79,9 @@ export function catalogOf (actions: readonly Action[], config: Config, pages: Re
   // The resources are the views, each at a fixed address: no templates (listed empty, as the
   // resources capability asks).
   const templates: ListResourceTemplatesResult = { resourceTemplates: [] }
-  const discover: DiscoverResult = { supportedVersions: [...MODERN_VERSIONS], capabilities: CAPABILITIES, instructions: INSTRUCTIONS }
+  // The actions' own instructions, over their tools' names: ChatGPT and Claude read them.
+  const { instructions } = guideOf(actions, action => action.toolName)
+  const discover: DiscoverResult = { supportedVersions: [...MODERN_VERSIONS], capabilities: CAPABILITIES, instructions }
   return {
     tools: new Map(actions.map(action => [action.toolName, action])),
     prompts: new Map(prompts.map(prompt => [prompt.name, prompt])),
@@ -88,6 +99,6 @@ export function catalogOf (actions: readonly Action[], config: Config, pages: Re
       })
     ),
     initialize: version =>
-      JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS } satisfies InitializeResult)
+      JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions } satisfies InitializeResult)
   }
 }

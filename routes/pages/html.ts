@@ -55,3 +55,8 @@ export const COPY_SCRIPT = `document.addEventListener('click', function (event) 
   else { document.execCommand('copy'); done(); }
 });
 `
+
+/** The operator's contact as a link: a URL as it is, an e-mail address as mailto:, anything else as text. */
+export const contactLink = (contact: string): string => /^https?:\/\//.test(contact)
+  ? `<a href="${escapeHtml(contact)}">${escapeHtml(contact)}</a>`
+  : contact.includes('@') ? `<a href="mailto:${escapeHtml(contact)}">${escapeHtml(contact)}</a>` : escapeHtml(contact)

@@ -1,12 +1,15 @@
 /**
- * The pages people read: the setup page for GPT builders (GET /) and the privacy policy
- * (GET /privacy). HTML for browsers, JSON when the client asks for JSON.
+ * The pages people read: the setup page for GPT builders (GET /), the privacy policy (GET /privacy)
+ * and the terms of use (GET /terms), HTML for browsers and JSON when the client asks for JSON; and
+ * the plugin directory's domain check (GET /.well-known/openai-apps-challenge) when its token is set.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Negotiator from 'negotiator'
 import { packageInfo } from '../../lib/files.js'
 import { COPY_SCRIPT } from './html.js'
 import { privacyPage, privacyPolicy } from './privacy-page.js'
+import { termsPage, termsOfUse } from './terms-page.js'
+import { guideOf } from '../../plugins/app/actions.js'
 import { type SetupAuth, setupPage, tokenExchangeMethod } from './setup-page.js'
 import { publicUrl } from '../../lib/public-url.js'
 
@@ -53,7 +56,7 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
             : auth.type
       }
     }
-    return reply.type('text/html; charset=utf-8').send(setupPage(base, auth))
+    return reply.type('text/html; charset=utf-8').send(setupPage(base, auth, guideOf(fastify.actions, action => action.operationId)))
   })
 
   fastify.get('/privacy', { schema: { hide: true }, onRequest: fastify.documentHeaders }, async (request, reply) => {
@@ -61,6 +64,19 @@ export default async function pages (fastify: FastifyInstance): Promise<void> {
     if (wantsJson(request)) return privacyPolicy(contact)
     return reply.type('text/html; charset=utf-8').send(privacyPage(contact))
   })
+
+  fastify.get('/terms', { schema: { hide: true }, onRequest: fastify.documentHeaders }, async (request, reply) => {
+    const contact = config.CONTACT ?? `the operator of ${new URL(publicUrl(request)).host}`
+    if (wantsJson(request)) return termsOfUse(contact)
+    return reply.type('text/html; charset=utf-8').send(termsPage(contact))
+  })
+
+  // The plugin directory's domain check: the token it gave, as plain text, only where one is set.
+  if (config.OPENAI_APPS_CHALLENGE !== undefined) {
+    const token = config.OPENAI_APPS_CHALLENGE
+    fastify.get('/.well-known/openai-apps-challenge', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(token))
+  }
 
   fastify.get('/assets/copy.js', { schema: { hide: true } }, async (_request, reply) => {
     return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(COPY_SCRIPT)

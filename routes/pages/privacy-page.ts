@@ -1,5 +1,5 @@
 /** GET /privacy: the privacy policy a published GPT must link to, as HTML or JSON. */
-import { escapeHtml, page } from './html.js'
+import { contactLink, escapeHtml, page } from './html.js'
 
 export function privacyPolicy (contact: string) {
   return {
@@ -23,9 +23,6 @@ export function privacyPolicy (contact: string) {
 
 export function privacyPage (contact: string): string {
   const policy = privacyPolicy(contact)
-  const contactHtml = /^https?:\/\//.test(contact)
-    ? `<a href="${escapeHtml(contact)}">${escapeHtml(contact)}</a>`
-    : contact.includes('@') ? `<a href="mailto:${escapeHtml(contact)}">${escapeHtml(contact)}</a>` : escapeHtml(contact)
   return page('Privacy policy: tic-tac-toe opponent', `
 <h1>Privacy policy</h1>
 <p>This service plays tic-tac-toe moves for chats such as ChatGPT and Claude. It needs nothing about you to do that.</p>
@@ -34,6 +31,6 @@ export function privacyPage (contact: string): string {
 <h2>What it logs</h2><p>${escapeHtml(policy.logged)}</p>
 <h2>How long</h2><p>${escapeHtml(policy.retention)}</p>
 <h2>Personal data</h2><p>${escapeHtml(policy.personal_data)}</p>
-<h2>Contact</h2><p>${contactHtml}</p>
+<h2>Contact</h2><p>${contactLink(contact)}</p>
 `)
 }

@@ -1,19 +1,8 @@
 /** GET /: what a GPT builder needs, ready to copy. */
 import { copyable, escapeHtml, page } from './html.js'
 
-export const GPT_INSTRUCTIONS = `You play tic-tac-toe against the user with the humanMove action. The cells are numbered 1-9, row by row (1 2 3 top, 7 8 9 bottom).
-- New game: the user is X and moves first unless they ask you to start. Show the empty numbered grid and ask for their cell. If they want you to start, call humanMove with ai_player=X and an empty board.
-- Each turn: call humanMove with the positions from the last answer (all empty in a new game), the user's cell as human_position, and the same ai_player and difficulty (hard unless the user asks for easy or medium).
-- Show board_text in a code block, then say message. When status is "end", announce the result and offer a new game.
-- If the action answers 400, its message says what to fix: fix the call, or ask the user for a free cell.
-- Never invent the board or your move: the action's answer is the game.`
-
-export const CONVERSATION_STARTERS = [
-  "Let's play tic-tac-toe! I'll be X.",
-  'You start: make the first move.',
-  'Play an easy game with me.',
-  'Why did you play that move?'
-]
+/** The GPT editor takes four conversation starters. */
+export const GPT_STARTERS_MAX = 4
 
 /** How the GPT signs its calls: nothing, the API key, or OAuth with the issuer's endpoints (the GPT editor's fields). */
 export type SetupAuth =
@@ -44,7 +33,10 @@ ${copyable(auth.scope === '' ? '(none)' : auth.scope)}
 <p>Save the action: the editor then shows the GPT's <b>callback URL</b> (<code>https://chatgpt.com/aip/g-…/oauth/callback</code>). Add it to the client's allowed redirect (callback) URLs at the authorization server. The access tokens must be issued for this service's audience, its <code>OAUTH_AUDIENCE</code>.</p>`
 }
 
-export function setupPage (base: string, authentication: SetupAuth): string {
+/** The GPT's instructions and conversation starters: the actions' guides over their operationIds. */
+export interface GptGuide { instructions: string, starters: readonly string[] }
+
+export function setupPage (base: string, authentication: SetupAuth, guide: GptGuide): string {
   const auth = authSection(authentication)
   return page('Tic-tac-toe GPT action: setup', `
 <h1>Tic-tac-toe opponent: create the GPT</h1>
@@ -60,9 +52,9 @@ ${auth}
 ${copyable(`${base}/privacy`)}
 <h2>4. Instructions</h2>
 <p>Paste into the GPT's <b>Instructions</b>:</p>
-${copyable(GPT_INSTRUCTIONS, true)}
+${copyable(guide.instructions, true)}
 <h2>5. Conversation starters</h2>
-${CONVERSATION_STARTERS.map(starter => copyable(starter)).join('\n')}
+${guide.starters.slice(0, GPT_STARTERS_MAX).map(starter => copyable(starter)).join('\n')}
 <h2>Other clients: MCP</h2>
 <p>ChatGPT apps and connectors, Claude and other MCP clients can use the same game as the tool <code>play_move</code> of the remote MCP server (Streamable HTTP) at:</p>
 ${copyable(`${base}/mcp`)}

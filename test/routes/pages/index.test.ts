@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CONVERSATION_STARTERS, GPT_INSTRUCTIONS } from '../../../routes/pages/setup-page.js'
+import { gameGuide } from '../../../routes/human-move/guide.js'
 import { buildApp } from '../../helper.js'
 
 const PUBLIC = { PUBLIC_URL: 'https://tictactoe.example.com' }
@@ -12,10 +12,12 @@ t.test('GET / is the setup page: import URL, privacy URL, auth, instructions and
   t.match(res.body, 'value="https://tictactoe.example.com/openapi.json"')
   t.match(res.body, 'value="https://tictactoe.example.com/privacy"')
   t.match(res.body, 'Choose <b>None</b>')
-  t.match(res.body, GPT_INSTRUCTIONS.split('\n')[0])
-  for (const starter of CONVERSATION_STARTERS) t.match(res.body, starter.replaceAll("'", '&#39;'))
+  const instructions = gameGuide.instructions('humanMove')
+  t.match(res.body, instructions.split('\n')[0].replaceAll("'", '&#39;'), 'the game\'s instructions, over the GPT\'s name for the action')
+  t.notMatch(res.body, 'play_move with', 'not the MCP tool\'s')
+  for (const starter of gameGuide.starters) t.match(res.body, starter.replaceAll("'", '&#39;'))
   t.match(res.body, '<script src="/assets/copy.js"></script>')
-  t.ok(GPT_INSTRUCTIONS.length < 8000, 'instructions fit the GPT editor')
+  t.ok(instructions.length < 8000, 'instructions fit the GPT editor')
 })
 
 t.test('with API_KEY the setup page tells the builder to choose API Key / Bearer', async t => {
@@ -86,4 +88,26 @@ t.test('GET /health', async t => {
   const res = await app.inject('/health')
   t.equal(res.statusCode, 200)
   t.same(res.json(), { status: 'ok' })
+})
+
+t.test('GET /terms: the terms of use, as HTML or JSON, with the contact', async t => {
+  const app = await buildApp(t, { CONTACT: 'games@example.com' })
+  const html = await app.inject('/terms')
+  t.equal(html.statusCode, 200)
+  t.match(html.headers['content-type'], 'text/html')
+  t.match(html.body, '<h1>Terms of use</h1>')
+  t.match(html.body, '<a href="mailto:games@example.com">')
+  t.match(html.body, '<a href="/privacy">/privacy</a>')
+  const json = await app.inject({ url: '/terms', headers: { accept: 'application/json' } })
+  t.match(json.json(), { service: 'Tic-tac-toe opponent', contact: 'games@example.com' })
+})
+
+t.test('GET /.well-known/openai-apps-challenge: the directory\'s token as plain text when set, else 404', async t => {
+  const unset = await buildApp(t)
+  t.equal((await unset.inject('/.well-known/openai-apps-challenge')).statusCode, 404)
+  const app = await buildApp(t, { OPENAI_APPS_CHALLENGE: 'abc123-token' })
+  const res = await app.inject('/.well-known/openai-apps-challenge')
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, 'abc123-token')
+  t.match(res.headers['content-type'], /^text\/plain/)
 })

@@ -219,7 +219,7 @@ function measureView (): Omit<ViewMeasure, 'requestedHeights'> {
 }
 
 /** The host page, bundled once (scripts/browser/apps-host.ts), under a CSP that lets the view reach nothing. */
-async function hostPage (): Promise<(background: string) => string> {
+export async function hostPage (): Promise<(background: string) => string> {
   // From the sources, or from dist/scripts/ once built: the page is bundled from its TypeScript either way.
   const root = new URL(import.meta.url.includes('/dist/scripts/') ? '../../' : '../', import.meta.url)
   const source = fileURLToPath(new URL('scripts/browser/apps-host.ts', root))

@@ -95,7 +95,18 @@ export interface ActionGuide {
   instructions: (name: string) => string
   /** At most 128 characters each, no @mention: the first three are a plugin's default prompts. */
   starters: readonly string[]
+  /** When a chat model should reach for the action: a plugin's skill says it (1,024 characters at most). */
+  whenToUse?: string
+  /**
+   * What a plugin directory's reviewers try: prompts the action should answer, with what should
+   * happen, and prompts it should leave alone (ChatGPT's first review takes five and three).
+   */
+  review?: { positive: readonly ReviewCase[], negative: readonly ReviewCase[] }
+  /** Tool arguments that show the action's view at its best, one per starter: a plugin's screenshots. */
+  examples?: ReadonlyArray<Record<string, unknown>>
 }
+
+export interface ReviewCase { description: string, prompt: string, expected_behavior: string }
 
 export type ActionResult<Output> = Output | Refusal | Promise<Output | Refusal>
 

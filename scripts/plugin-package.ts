@@ -171,7 +171,10 @@ export function pluginFiles (settings: PluginSettings, actions: readonly PluginA
     homepage: settings.websiteURL,
     ...(settings.repository !== undefined ? { repository: settings.repository } : {}),
     license: settings.license,
-    keywords: settings.keywords
+    keywords: settings.keywords,
+    // What Claude's plugin directory lists beside the plugin (claude plugin validate --profile directory).
+    privacyPolicyUrl: `${settings.url}/privacy`,
+    termsOfServiceUrl: `${settings.url}/terms`
   }))
   files.set('.mcp.json', json({ mcpServers: { [settings.name]: { type: 'http', url: `${settings.url}/mcp` } } }))
   files.set('README.md', readme(settings, actions))

@@ -57,7 +57,8 @@ export function readArguments (argv: readonly string[], env: NodeJS.ProcessEnv):
     else return { problem: `one deployment URL at a time (got ${target} and ${arg}). ${USAGE}` }
   }
   for (const [name, { variable, fallback }] of Object.entries(FLAGS) as Array<[Flag, { variable: string, fallback: string | undefined }]>) {
-    flags[name] ??= env[variable] ?? fallback
+    // (A variable set empty is unset, as a shell's `VAR=` means.)
+    flags[name] ??= env[variable] === '' ? fallback : env[variable] ?? fallback
   }
   if (target === undefined) return { problem: USAGE }
   let url: URL

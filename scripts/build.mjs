@@ -24,12 +24,29 @@ import { build } from 'esbuild'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
 const require = createRequire(import.meta.url)
-const run = async (command, args) => await promisify(execFile)(command, args, { cwd: root })
+
+// A build that fails says why in lines a person reads, never a stack: the compiler's own lines as
+// it wrote them (file, line, message), or the start's one line (an action without a required
+// field names it), then what to do.
+class StepFailed extends Error {}
+process.on('uncaughtException', error => {
+  if (!(error instanceof StepFailed)) process.stderr.write(`${error.message}\n`)
+  process.stderr.write(`Build failed${error instanceof StepFailed ? `: ${error.message}` : ''}: fix what the lines above say, then run the build again.\n`)
+  process.exit(1)
+})
+const run = async (command, args, step) => {
+  try {
+    return await promisify(execFile)(command, args, { cwd: root })
+  } catch (error) {
+    process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`)
+    throw new StepFailed(step)
+  }
+}
 
 // 1, 2. From a clean dist/: a file moved in the sources must not linger there.
 await rm(dist, { recursive: true, force: true })
-await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'])
-await run(process.execPath, ['scripts/build-views.mjs'])
+await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], 'the type check')
+await run(process.execPath, ['scripts/build-views.mjs'], 'the views')
 
 // 3. What a start compiles, recorded by starting the app from dist/ with no configuration.
 const { recorded } = await import(pathToFileURL(join(dist, 'lib/precompiled.js')).href)

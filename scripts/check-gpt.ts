@@ -49,8 +49,9 @@ export async function checkGpt (target: string, apiKey?: string): Promise<CheckR
   for (const { rule, problems } of checkGptRules(document)) {
     const notes = local ? problems.filter(p => LOCAL_ONLY.test(p)) : []
     const errors = problems.filter(p => !notes.includes(p))
-    if (errors.length === 0) lines.push(`✓ ${rule}`)
-    else fail(`✗ ${rule}`)
+    // A rule that only a local try breaks is not marked as held: it is not, yet.
+    if (errors.length > 0) fail(`✗ ${rule}`)
+    else lines.push(notes.length === 0 ? `✓ ${rule}` : `- ${rule}: not yet (a local try; the deployed URL must hold it)`)
     for (const problem of errors) lines.push(`    - ${problem}`)
     for (const note of notes) lines.push(`    note (local try): ${note}`)
   }

@@ -123,7 +123,16 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const method = message.method as string
     const table = call.modern ? current : legacy
     const answer = Object.hasOwn(table, method) ? table[method] : undefined
-    if (answer === undefined) return { ...error(call, METHOD_NOT_FOUND, 'Method not found'), status: call.modern ? 404 : 200 }
+    if (answer === undefined) {
+      // A method of the other revision says which revision it belongs to and how to send it there.
+      const elsewhere = call.modern
+        ? Object.hasOwn(legacy, method) ? `Method not found: ${method} left the protocol in 2026-07-28` : 'Method not found'
+        : Object.hasOwn(current, method)
+          ? `Method not found: ${method} is a 2026-07-28 method: send it with the MCP-Protocol-Version: 2026-07-28 and Mcp-Method headers and ` +
+            'params._meta holding io.modelcontextprotocol/protocolVersion "2026-07-28" and io.modelcontextprotocol/clientCapabilities (docs/mcp.md)'
+          : 'Method not found'
+      return { ...error(call, METHOD_NOT_FOUND, elsewhere), status: call.modern ? 404 : 200 }
+    }
     return await answer(call)
   }
 }

@@ -22,6 +22,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 .copy input, .copy textarea { flex: 1; font: 14px ui-monospace, monospace; padding: .4rem; border: 1px solid #aaa; border-radius: 4px; }
 button { padding: .4rem .9rem; border: 1px solid #555; border-radius: 4px; background: #f4f4f4; cursor: pointer; }
 code { background: #f0f0f0; padding: 0 .25rem; border-radius: 3px; }
+.warning { border-left: 4px solid #b45309; background: #fffbeb; padding: .5rem 1rem; }
 footer { margin-top: 3rem; font-size: .9rem; color: #555; }
 `
 

@@ -36,10 +36,29 @@ ${copyable(auth.scope === '' ? '(none)' : auth.scope)}
 /** The GPT's instructions and conversation starters: the actions' guides over their operationIds. */
 export interface GptGuide { instructions: string, starters: readonly string[] }
 
+/** Whether ChatGPT's servers could reach `base`: an https address on a public host name. */
+export function reachableByChatGpt (base: string): boolean {
+  const { protocol, hostname } = new URL(base)
+  const host = hostname.replace(/^\[|\]$/g, '')
+  const local = host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || (!host.includes('.') && !host.includes(':')) ||
+    /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(host) || /^(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host)
+  return protocol === 'https:' && !local
+}
+
+/** Said first on the page when ChatGPT cannot reach the address it gives. */
+function unreachableWarning (base: string): string {
+  const port = new URL(base).port || (base.startsWith('https') ? '443' : '80')
+  return `<p class="warning"><b>ChatGPT cannot reach ${escapeHtml(base)}.</b> Its servers call the action over the internet, at an https address on
+a public host name; this one is local, private or plain http. To try the GPT from this machine, expose the service through a tunnel (for example
+<code>cloudflared tunnel --url http://127.0.0.1:${escapeHtml(port)}</code> or <code>ngrok http ${escapeHtml(port)}</code>), set <code>PUBLIC_URL</code>
+to the tunnel's https address, restart, and open this page there.</p>`
+}
+
 export function setupPage (base: string, authentication: SetupAuth, guide: GptGuide): string {
   const auth = authSection(authentication)
   return page('Tic-tac-toe GPT action: setup', `
 <h1>Tic-tac-toe opponent: create the GPT</h1>
+${reachableByChatGpt(base) ? '' : unreachableWarning(base)}
 <p>This service plays perfect tic-tac-toe as a GPT action. In the GPT editor, open <b>Configure</b>, then <b>Create new action</b>, and fill in the steps below.</p>
 <p>First, from a clone of this service's repository, check what the editor will say of this deployment:</p>
 ${copyable(`npm run check:gpt -- ${base}`)}

@@ -29,6 +29,8 @@ t.test('against the local server: every rule holds and the action answers to its
   t.match(result.stdout, '✓ humanMove: 200 in ')
   t.match(result.stdout, 'result: the GPT editor should accept this document as it is')
   t.notMatch(result.stdout, '✗')
+  t.match(result.stdout, '- exactly one https server on the root origin: not yet (a local try; the deployed URL must hold it)')
+  t.notMatch(result.stdout, '✓ exactly one https server', 'an http URL is never marked as https')
 })
 
 t.test('with API_KEY, the call is made with --key', async t => {

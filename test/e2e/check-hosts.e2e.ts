@@ -53,7 +53,7 @@ t.test('against this service: every rule holds, and the forms\' screenshots and 
   for (const file of screenshots) t.ok(pngWidth(await readFile(join(out, file))) >= 1000, `${file} is at least 1000 px wide`)
 
   const { tools } = JSON.parse(await readFile(join(out, 'tool-hint-justifications.json'), 'utf8'))
-  t.same(tools.map((tool: { name: string }) => tool.name), ['play_move'])
+  t.ok(tools.some((tool: { name: string }) => tool.name === 'play_move'), 'the game\'s tool is justified')
   t.match(tools[0], {
     readOnlyHint: { value: true, justification: /only computes an answer from its arguments/ },
     destructiveHint: { value: false, justification: /deletes and overwrites nothing\.$/ },

@@ -113,7 +113,7 @@ t.test('with only an API key, no tool claims "noauth" (no host can send a static
 t.test('with sign-in, every tool says oauth2 and the scopes', async t => {
   const app = await buildApp(t, { PUBLIC_URL: 'https://tictactoe.example.com', OAUTH_ISSUER: 'https://issuer.example.com/', OAUTH_SCOPES: 'tictactoe:play' })
   await app.ready()
-  t.same(app.actions.map(action => action.toolName), ['play_move'])
+  t.ok(app.actions.some(action => action.toolName === 'play_move'))
   // The listing is behind sign-in too: read the descriptors as the door builds them.
   const { hostSettingsOf } = await import('../../../routes/mcp/host-meta.js')
   const { toolOf } = await import('../../../routes/mcp/tools.js')

@@ -232,7 +232,13 @@ t.test('on the wire: each refusal with its status, and notifications taken with 
       `2026-07-28 has no ${method}`
     )
   }
-  t.match(await post(request('unknown/method')), { status: 200, body: { id: 7, error: { code: -32601 } } }, '2025 answers an unknown method in the body')
+  t.match(await post(request('unknown/method')), { status: 200, body: { id: 7, error: { code: -32601, message: 'Method not found' } } },
+    '2025 answers an unknown method in the body')
+  t.match(await post(request('server/discover')), {
+    status: 200,
+    body: { id: 7, error: { code: -32601, message: /^Method not found: server\/discover is a 2026-07-28 method: send it with the MCP-Protocol-Version: 2026-07-28/ } }
+  }, 'a 2026-07-28 method sent without its envelope says how to send it')
+  t.match(await post(modern('ping'), modernHeaders('ping')), { body: { error: { message: 'Method not found: ping left the protocol in 2026-07-28' } } })
   t.match(await post(request('tools/list'), { accept: 'application/json' }), {
     status: 406,
     body: {

@@ -111,3 +111,16 @@ t.test('GET /.well-known/openai-apps-challenge: the directory\'s token as plain 
   t.equal(res.body, 'abc123-token')
   t.match(res.headers['content-type'], /^text\/plain/)
 })
+
+t.test('the setup page says when ChatGPT cannot reach the address it gives, and how to try it through a tunnel', async t => {
+  const local = await buildApp(t)
+  const warned = await local.inject({ url: '/', headers: { host: '127.0.0.1:3000' } })
+  t.match(warned.body, '<b>ChatGPT cannot reach http://127.0.0.1:3000.</b>')
+  t.match(warned.body, 'cloudflared tunnel --url http://127.0.0.1:3000')
+  const deployed = await buildApp(t, { PUBLIC_URL: 'https://tictactoe.example.com' })
+  t.notMatch((await deployed.inject('/')).body, 'cannot reach', 'not on a public https address')
+  const { reachableByChatGpt } = await import('../../../routes/pages/setup-page.js')
+  for (const base of ['http://tictactoe.example.com', 'https://localhost', 'https://10.0.0.5', 'https://192.168.1.2:8443', 'https://172.20.0.3',
+    'https://[::1]:3000', 'https://[fd00::1]', 'https://myhost', 'https://printer.local']) t.notOk(reachableByChatGpt(base), base)
+  for (const base of ['https://tictactoe.example.com', 'https://172.32.0.1', 'https://[2001:db8::1]']) t.ok(reachableByChatGpt(base), base)
+})

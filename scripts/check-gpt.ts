@@ -19,6 +19,17 @@ type Json = Record<string, unknown>
 
 export interface CheckResult { ok: boolean, lines: string[] }
 
+/** Why a server could not be reached, in a person's words: refused, no such host, TLS, or what fetch says. */
+export function whyUnreachable (error: Error): string {
+  const cause = error.cause as { code?: string, message?: string } | undefined
+  const code = cause?.code ?? ''
+  if (code === 'ECONNREFUSED') return 'the connection was refused (is the server running, on that port?)'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve (DNS): check the URL'
+  if (/CERT|SSL|TLS/.test(code) || /certificate|TLS|SSL/i.test(cause?.message ?? '')) return `TLS failed (${code || cause?.message}): check the certificate`
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'the connection timed out'
+  return cause?.message ?? error.message
+}
+
 const isLocal = (url: string): boolean => /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(url)
 const LOCAL_ONLY = /is not https|has a port|is not a public host name|the editor needs an https URL/
 
@@ -41,7 +52,7 @@ export async function checkGpt (target: string, apiKey?: string): Promise<CheckR
     if (!res.ok) throw new Error(`HTTP ${res.status}`)
     document = await res.json() as Json
   } catch (error) {
-    fail(`✗ could not fetch the document: ${(error as Error).message}`)
+    fail(`✗ could not fetch the document: ${whyUnreachable(error as Error)}`)
     return { ok: false, lines }
   }
 
@@ -81,13 +92,20 @@ export async function checkGpt (target: string, apiKey?: string): Promise<CheckR
       const res = await fetch(url, { headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` } })
       const ms = Math.round(performance.now() - started)
       const body: unknown = await res.json()
+      // A 401 to a call made without credentials is the deployment asking for them: say which flag sends them.
+      if (res.status === 401 && apiKey === undefined) {
+        const withSignIn = (res.headers.get('www-authenticate') ?? '').includes('resource_metadata=')
+        fail(`✗ ${name}: 401: this deployment asks for ${withSignIn ? 'sign-in' : 'an API key'}: run again with ` +
+          `${withSignIn ? '--token <access token>' : '--key <API key>'}`)
+        continue
+      }
       const problems = contract.checkResponse(path, method, res.status, res.headers.get('content-type') ?? '', body)
       if (res.status >= 400) fail(`✗ ${name}: ${res.status} in ${ms} ms: ${String((body as Json).message ?? '')}`)
       else if (problems.length > 0) fail(`✗ ${name}: ${res.status} in ${ms} ms, but the answer does not match the published schema`)
       else lines.push(`✓ ${name}: ${res.status} in ${ms} ms, the answer matches the published schema`)
       for (const problem of problems) lines.push(`    - ${problem}`)
     } catch (error) {
-      fail(`✗ ${name}: the call failed: ${(error as Error).message}`)
+      fail(`✗ ${name}: the call failed: ${whyUnreachable(error as Error)}`)
     }
   }
 

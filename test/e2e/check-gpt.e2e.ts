@@ -38,7 +38,16 @@ t.test('with API_KEY, the call is made with --key', async t => {
   t.equal((await run(server.url, '--key', 'a-very-secret-key-123')).status, 0)
   const without = await run(server.url)
   t.equal(without.status, 1)
-  t.match(without.stdout, '✗ humanMove: 401 in ')
+  t.match(without.stdout, '✗ humanMove: 401: this deployment asks for an API key: run again with --key <API key>')
+  t.notMatch(without.stdout, 'no application/json schema', 'one line, not the contract\'s noise about the 401')
+})
+
+t.test('a server that cannot be reached is named with the reason', async t => {
+  const refused = await run(`http://127.0.0.1:${await freePort()}`)
+  t.equal(refused.status, 1)
+  t.match(refused.stdout, '✗ could not fetch the document: the connection was refused (is the server running, on that port?)')
+  const unknown = await run('http://no-such-host.invalid')
+  t.match(unknown.stdout, '✗ could not fetch the document: the host name does not resolve (DNS): check the URL')
 })
 
 t.test('with sign-in: the OAuth scheme is checked (the local issuer\'s http endpoints as notes) and the call made with --token', async t => {
@@ -51,12 +60,12 @@ t.test('with sign-in: the OAuth scheme is checked (the local issuer\'s http endp
     .setIssuer(issuer.url).setAudience(`${publicUrl}/mcp`).setSubject('builder').setIssuedAt().setExpirationTime('10m').sign(key.privateKey)
   const result = await run(server.url, '--token', token)
   t.equal(result.status, 0, result.stdout + result.stderr)
-  t.match(result.stdout, '✓ an OAuth scheme is the authorization-code flow with https endpoints')
+  t.match(result.stdout, '- an OAuth scheme is the authorization-code flow with https endpoints: not yet (a local try; the deployed URL must hold it)')
   t.match(result.stdout, `note (local try): the OAuth scheme oauth2 has authorizationUrl "${issuer.url}/auth"; the editor needs an https URL`)
   t.match(result.stdout, '✓ humanMove: 200 in ')
   const without = await run(server.url)
   t.equal(without.status, 1)
-  t.match(without.stdout, '✗ humanMove: 401 in ')
+  t.match(without.stdout, '✗ humanMove: 401: this deployment asks for sign-in: run again with --token <access token>')
 })
 
 t.test('against a broken document: each broken rule is named, exit status 1', async t => {

@@ -338,8 +338,15 @@ class ViewChecks {
     if (this.consoleErrors.size > 0) this.findings.push({ rule: 'console-errors', what: [...this.consoleErrors].slice(0, 3).join(' | ') })
   }
 
-  /** A game to its end, clicking the first free `[data-cell]` each turn: each click one tool call through the bridge, answered without error. */
-  private async play (run: ViewRun, prefix: string): Promise<void> {
+  /**
+   * A game to its end from its start (the tool called with no arguments, where it takes that; else
+   * from the example), clicking the first free `[data-cell]` each turn: each click one tool call
+   * through the bridge, answered without error. The cells clicked are reported.
+   */
+  private async play (example: ViewRun, prefix: string): Promise<void> {
+    const fresh = await this.client.callTool({ name: String(example.tool.name), arguments: {} }).catch(() => undefined) as Json | undefined
+    const fromStart = fresh !== undefined && fresh.isError !== true
+    const run = fromStart ? { ...example, args: {}, result: fresh } : example
     const opened = await this.open(run, SIZES[0], THEMES[0])
     if (opened === undefined) return
     const { page, frame } = opened
@@ -351,8 +358,10 @@ class ViewChecks {
     const free = frame.locator('[data-cell]:not(:disabled):not([aria-disabled="true"])')
     const broken = (what: string): void => { this.findings.push({ rule: 'game-by-clicks', what: `${run.uri}: ${what}` }) }
     let clicks = 0
+    const cells: string[] = []
     while (clicks < 9 && await free.count() > 0) {
       const before = this.calls.length
+      cells.push(await free.first().getAttribute('data-cell') ?? '?')
       await free.first().click()
       clicks++
       for (let i = 0; i < 100 && this.calls.length === before; i++) await sleep(50)
@@ -364,7 +373,10 @@ class ViewChecks {
     const status = this.calls.at(-1)?.result?.structuredContent?.status
     if (await free.count() > 0) broken(`free cells left after ${clicks} clicks`)
     else if (status !== undefined && status !== 'end') broken(`no free cell left, yet the last answer's status is ${JSON.stringify(status)}`)
-    else this.game = `the game ended after ${clicks} click${clicks === 1 ? '' : 's'}`
+    else {
+      this.game = `${fromStart ? 'from an empty board' : 'from the example'}, clicked ${cells.join(', ')}: the game ended after ${clicks} ` +
+        `click${clicks === 1 ? '' : 's'}`
+    }
     await this.shoot(page, `${prefix}-desktop-light-end`)
     await page.context().close()
   }

@@ -43,7 +43,7 @@ t.test('against this service: every rule holds, and the forms\' screenshots and 
     else t.ok(result.lines.includes(`✓ ${rule.title}`) || result.lines.includes(`~ ${rule.title}`), rule.title)
   }
   t.ok(result.lines.includes('~ served over HTTPS'), 'plain http on loopback is a note, not a pass')
-  t.match(result.stdout, /played: the game ended after \d clicks?/)
+  t.match(result.stdout, /played: from an empty board, clicked \d(, \d)*: the game ended after \d clicks?/)
   t.match(result.stdout, /result: the 20 rules checked hold/)
 
   const files = await readdir(out)
@@ -107,7 +107,7 @@ t.test('with sign-in: the metadata a host signs in with, then the tools and view
   const signedIn = await run(server.url, '--token', token)
   t.equal(signedIn.status, 0, signedIn.stdout)
   t.ok(signedIn.lines.includes(`✓ ${RULES['security-schemes'].title}`), 'the tools say oauth2, as the metadata does')
-  t.match(signedIn.stdout, /played: the game ended after \d clicks?/)
+  t.match(signedIn.stdout, /played: from an empty board, clicked \d(, \d)*: the game ended after \d clicks?/)
 })
 
 t.test('a static key is refused: a person in a chat cannot send one', async t => {

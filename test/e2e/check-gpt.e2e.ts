@@ -108,3 +108,22 @@ t.test('a URL with nothing there fails clearly', async t => {
   t.equal(result.status, 1)
   t.match(result.stdout, '✗ could not fetch the document')
 })
+
+t.test('the command prints its usage without building, and builds only when a source is newer than the build', async t => {
+  const runBuilt = new URL('../../scripts/run-built.mjs', import.meta.url).pathname
+  const once_ = async (...args: string[]) => {
+    const child = spawn(process.execPath, [runBuilt, 'check-gpt', ...args])
+    let output = ''
+    child.stdout.on('data', chunk => { output += chunk })
+    child.stderr.on('data', chunk => { output += chunk })
+    const [status] = await once(child, 'exit')
+    return { status: status as number | null, output }
+  }
+  const usage = await once_()
+  t.equal(usage.status, 2)
+  t.match(usage.output, /^usage: npm run check:gpt -- <https:\/\/your\.host>/)
+  t.notMatch(usage.output, 'building')
+  const fresh = await once_(`http://127.0.0.1:${await freePort()}`)
+  t.notMatch(fresh.output, 'building first', 'the build of this run is fresh: no second build')
+  t.match(fresh.output, 'could not fetch the document: the connection was refused')
+})

@@ -3,7 +3,7 @@
  * folder under routes/ (test/fixtures/roll-die) and no other edit. The new action must be served
  * over HTTP, listed in the OpenAPI document and offered as an MCP tool.
  */
-import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
@@ -25,8 +25,11 @@ t.test('a new folder under routes/ reaches both doors with no other edit', async
   for (const entry of ['app.ts', 'package.json', 'tsconfig.json', 'engine', 'lib', 'plugins', 'routes']) {
     await cp(join(root, entry), join(copy, entry), { recursive: true })
   }
-  // A roll-die folder of the reader's own (the README's example, copied) gives way to the fixture.
-  await rm(join(copy, 'routes/roll-die'), { recursive: true, force: true })
+  // A folder of the reader's own holding the README's example (under any name) gives way to the fixture.
+  for (const folder of await readdir(join(copy, 'routes'))) {
+    const source = await readFile(join(copy, 'routes', folder, 'index.ts'), 'utf8').catch(() => '')
+    if (source.includes("operationId: 'rollDie'")) await rm(join(copy, 'routes', folder), { recursive: true, force: true })
+  }
   await cp(join(root, 'dist/views'), join(copy, 'dist/views'), { recursive: true })
   await symlink(join(root, 'node_modules'), join(copy, 'node_modules'))
   await cp(join(root, 'test/fixtures/roll-die'), join(copy, 'routes/roll-die'), { recursive: true })

@@ -123,17 +123,20 @@ function reviewCases (actions: readonly PluginAction[]) {
 export function pluginFiles (settings: PluginSettings, actions: readonly PluginAction[], screenshots: readonly Uint8Array[], year: number): PluginFiles {
   const files: PluginFiles = new Map()
   const prompts = actions.flatMap(action => action.guide.starters).slice(0, DEFAULT_PROMPTS_MAX)
-  const author = { name: settings.developerName, url: settings.websiteURL }
-  files.set('plugin.json', json({
-    $schema: PLUGIN_SCHEMA,
+  // What both manifests say of the plugin, the Agent Plugins one and Claude Code's.
+  const about = {
     name: settings.name,
     version: settings.version,
     description: settings.description,
-    author,
+    author: { name: settings.developerName, url: settings.websiteURL },
     homepage: settings.websiteURL,
     ...(settings.repository !== undefined ? { repository: settings.repository } : {}),
     license: settings.license,
-    keywords: settings.keywords,
+    keywords: settings.keywords
+  }
+  files.set('plugin.json', json({
+    $schema: PLUGIN_SCHEMA,
+    ...about,
     extensions: {
       'com.openai': {
         interface: {
@@ -164,14 +167,7 @@ export function pluginFiles (settings: PluginSettings, actions: readonly PluginA
   for (const action of actions) files.set(`skills/${skillNameOf(action.toolName)}/SKILL.md`, skillFile(action))
   // The same folder for Claude Code and Cowork: their manifest, and the server as they name its transport.
   files.set('.claude-plugin/plugin.json', json({
-    name: settings.name,
-    version: settings.version,
-    description: settings.description,
-    author,
-    homepage: settings.websiteURL,
-    ...(settings.repository !== undefined ? { repository: settings.repository } : {}),
-    license: settings.license,
-    keywords: settings.keywords,
+    ...about,
     // What Claude's plugin directory lists beside the plugin (claude plugin validate --profile directory).
     privacyPolicyUrl: `${settings.url}/privacy`,
     termsOfServiceUrl: `${settings.url}/terms`

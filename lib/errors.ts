@@ -32,8 +32,9 @@ export const quoted = (value: unknown, max = 80): string => clip(String(JSON.str
 export interface ErrorBody { statusCode: number, error: string, code?: string, message: string }
 
 /** The body of an error answer; a code (the service's own, such as invalid_parameter) only on a 4xx. */
-export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody =>
-  ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', ...(code !== undefined && statusCode < 500 ? { code } : {}), message })
+export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody => code !== undefined && statusCode < 500
+  ? { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message }
+  : { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message }
 
 /** The status an error is answered with: its own when it is an error status, else 500. */
 export const statusOf = (error: { statusCode?: number }): number => error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500

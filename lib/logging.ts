@@ -97,6 +97,8 @@ export class OneLinePerRequest extends LogController {
       ms: Math.round(reply.elapsedTime * 100) / 100
     }
     const refused = request.refused
-    request.log[reply.statusCode === 503 ? 'warn' : 'info'](refused == null ? line : { ...line, code: refused.code, message: refused.message }, 'request')
+    request.log[reply.statusCode === 503 ? 'warn' : 'info'](refused == null
+      ? line
+      : { method: line.method, route: line.route, statusCode: line.statusCode, ms: line.ms, code: refused.code, message: refused.message }, 'request')
   }
 }

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { unzipSync } from 'fflate'
 import t from 'tap'
-import { gameGuide } from '../../routes/human-move/guide.js'
 import { pluginFiles } from '../../scripts/plugin-package.js'
+import { ACTIONS, SETTINGS, png } from '../plugin-fixture.js'
 import { startBuiltServer } from '../process-helper.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -73,29 +73,8 @@ t.test('npm run plugin against the local server: the package, its ZIP, every rul
 })
 
 t.test('a package for an https deployment passes Claude\'s plugin directory profile with no warning', async t => {
-  const url = 'https://tictactoe.example.com'
-  const png = Buffer.alloc(33)
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png)
-  png.writeUInt32BE(706, 16)
-  png.writeUInt32BE(500, 20)
-  const files = pluginFiles({
-    url,
-    name: 'tic-tac-toe',
-    version: '1.0.0',
-    description: 'A perfect tic-tac-toe opponent.',
-    license: 'MIT',
-    keywords: ['tic-tac-toe'],
-    displayName: 'Tic-tac-toe',
-    shortDescription: 'A perfect tic-tac-toe opponent',
-    longDescription: 'Play tic-tac-toe in the chat.',
-    developerName: 'Example Games',
-    category: 'Entertainment',
-    capabilities: ['Interactive'],
-    websiteURL: url,
-    supportURL: 'https://example.com/support',
-    brandColor: '#2F5FD0',
-    brandColorDark: '#7AA2F7'
-  }, [{ toolName: 'play_move', title: 'Play the AI\'s move', guide: gameGuide }], [png, png, png], 2026)
+  const screenshot = png(706, 500)
+  const files = pluginFiles({ ...SETTINGS, supportURL: 'https://example.com/support' }, ACTIONS, [screenshot, screenshot, screenshot], 2026)
   const out = await mkdtemp(join(tmpdir(), 'plugin-https-'))
   for (const [path, content] of files) {
     await mkdir(dirname(join(out, path)), { recursive: true })

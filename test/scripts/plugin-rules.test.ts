@@ -4,42 +4,11 @@
  */
 import t from 'tap'
 import { gameGuide } from '../../routes/human-move/guide.js'
-import { type PluginFiles, type PluginSettings, iconSvg, pluginFiles, skillNameOf } from '../../scripts/plugin-package.js'
+import { type PluginFiles, iconSvg, pluginFiles, skillNameOf } from '../../scripts/plugin-package.js'
 import { type Deployment, LIMITS, type RuleId, hexColor, imageSize, pluginRules } from '../../scripts/plugin-rules.js'
+import { ACTIONS, PLUGIN_URL, SETTINGS, png } from '../plugin-fixture.js'
 
-const URL_ = 'https://tictactoe.example.com'
-
-/** A PNG's signature and header, enough for its size to be read. */
-function png (width: number, height: number): Uint8Array {
-  const bytes = Buffer.alloc(33)
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes)
-  bytes.writeUInt32BE(13, 8)
-  bytes.write('IHDR', 12, 'latin1')
-  bytes.writeUInt32BE(width, 16)
-  bytes.writeUInt32BE(height, 20)
-  return bytes
-}
-
-const SETTINGS: PluginSettings = {
-  url: URL_,
-  name: 'tic-tac-toe',
-  version: '1.0.0',
-  description: 'A perfect tic-tac-toe opponent.',
-  license: 'MIT',
-  keywords: ['tic-tac-toe'],
-  repository: 'https://example.com/repo',
-  displayName: 'Tic-tac-toe',
-  shortDescription: 'A perfect tic-tac-toe opponent',
-  longDescription: 'Play tic-tac-toe in the chat.',
-  developerName: 'Example Games',
-  category: 'Entertainment',
-  capabilities: ['Interactive'],
-  websiteURL: URL_,
-  supportURL: 'mailto:games@example.com',
-  brandColor: '#2F5FD0',
-  brandColorDark: '#7AA2F7'
-}
-const ACTIONS = [{ toolName: 'play_move', title: 'Play the AI\'s move', guide: gameGuide }]
+const URL_ = PLUGIN_URL
 const TOOL = { name: 'play_move', annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false } }
 const DEPLOYMENT: Deployment = {
   tools: [TOOL],

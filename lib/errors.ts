@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { noteRefusal } from './logging.js'
 
 export interface AjvError {
   keyword: string
@@ -100,7 +101,7 @@ export function validationMessage (error: AjvError, context: string, input: unkn
  * of another type or not JSON) against the caller's open allowance: the 429 to answer instead once
  * it is spent, else undefined. 429s and 5xx are not counted.
  */
-export async function chargeRefusal (error: { statusCode?: number }, request: FastifyRequest): Promise<Refusal | undefined> {
+async function chargeRefusal (error: { statusCode?: number }, request: FastifyRequest): Promise<Refusal | undefined> {
   const statusCode = statusOf(error)
   if (request.counted || statusCode === 429 || statusCode >= 500) return undefined
   return await request.server.allowances.charge(request)
@@ -117,11 +118,29 @@ export const UNREAD_BODY_GRACE_MS = 1000
  * connection is kept instead; the rest of a body not read whole is read and dropped, for up to
  * UNREAD_BODY_GRACE_MS (the connection is closed then if it has not ended).
  */
-export function keepConnection (request: FastifyRequest, reply: FastifyReply): void {
+function keepConnection (request: FastifyRequest, reply: FastifyReply): void {
   reply.removeHeader('connection')
   if (request.raw.complete) return
   reply.raw.once('finish', () => {
     if (request.raw.complete) return
     setTimeout(() => { if (!request.raw.complete) request.raw.destroy() }, UNREAD_BODY_GRACE_MS).unref()
   })
+}
+
+/**
+ * What both error handlers (plugins/app/errors.ts, the MCP door's) do first with a refusal: keep
+ * the connection, count the refusal if no allowance did, and past the caller's allowance answer
+ * the 429 instead, in the handler's own body (`bodyOf`). The reply when it answered, else undefined.
+ */
+export async function answerPastAllowance (
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  bodyOf: (message: string) => unknown
+): Promise<FastifyReply | undefined> {
+  keepConnection(request, reply)
+  const limited = await chargeRefusal(error, request)
+  if (limited === undefined) return undefined
+  noteRefusal(request, error.code, limited.message)
+  return await reply.code(429).headers(limited.options.headers as Record<string, number>).send(bodyOf(limited.message))
 }

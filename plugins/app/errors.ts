@@ -9,18 +9,14 @@ import fp from 'fastify-plugin'
 import { noteRefusal } from '../../lib/logging.js'
 import type { FastifyError, preHandlerHookHandler } from 'fastify'
 import {
-  type AjvError, PARAMETERS_HINT, chargeRefusal, clip, errorBody, keepConnection, reportServerError, statusOf, validationMessage
+  type AjvError, PARAMETERS_HINT, answerPastAllowance, clip, errorBody, reportServerError, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 export default fp(async fastify => {
   fastify.decorateRequest('refused', null)
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
-    keepConnection(request, reply)
-    const limited = await chargeRefusal(error, request)
-    if (limited !== undefined) {
-      noteRefusal(request, error.code, limited.message)
-      return reply.code(429).headers(limited.options.headers as Record<string, number>).send(errorBody(429, limited.message))
-    }
+    const limited = await answerPastAllowance(error, request, reply, message => errorBody(429, message))
+    if (limited !== undefined) return limited
     if (error.validation !== undefined) {
       const context = error.validationContext as string
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]

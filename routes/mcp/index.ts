@@ -18,8 +18,7 @@ import { listOf } from '../../plugins/config.js'
 import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
 import { INVALID_REQUEST, type Message, SERVER_ERROR, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
-import { chargeRefusal, clip, httpError, keepConnection } from '../../lib/errors.js'
-import { noteRefusal } from '../../lib/logging.js'
+import { answerPastAllowance, clip, httpError } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
@@ -157,11 +156,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // Every answer counts: a body refused before the route ran (not JSON, too large, another type)
     // is counted here, and past the caller's allowance it is the 429 instead.
     door.setErrorHandler(async (error: FastifyError, request, reply) => {
-      keepConnection(request, reply)
-      const limited = await chargeRefusal(error, request)
-      if (limited === undefined) return jsonRpcErrorHandler(error, request, reply)
-      noteRefusal(request, error.code, limited.message)
-      return reply.code(429).headers(limited.options.headers as Record<string, number>).send(jsonRpcError(SERVER_ERROR, limited.message))
+      return await answerPastAllowance(error, request, reply, message => jsonRpcError(SERVER_ERROR, message)) ??
+        jsonRpcErrorHandler(error, request, reply)
     })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.
     door.removeContentTypeParser('text/plain')

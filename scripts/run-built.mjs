@@ -1,6 +1,7 @@
 // node scripts/run-built.mjs <command> [arguments]: runs one of the built commands (check:gpt,
 // check:hosts, plugin) from dist/scripts/, building first only when the build is missing or older
 // than a source; with no arguments, or --help, prints the command's usage without building.
+// `node scripts/run-built.mjs --build-if-stale` only builds, when stale (npm run test:conformance).
 // Plain JavaScript: it runs before anything is compiled.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -18,11 +19,12 @@ const COMMANDS = {
 const SOURCES = ['app.ts', 'server.ts', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'engine', 'lib', 'plugins', 'routes', 'scripts', 'views']
 
 const [command, ...args] = process.argv.slice(2)
-if (!(command in COMMANDS)) {
+const buildOnly = command === '--build-if-stale'
+if (!buildOnly && !(command in COMMANDS)) {
   process.stderr.write(`run-built: one of ${Object.keys(COMMANDS).join(', ')}\n`)
   process.exit(2)
 }
-if (args.length === 0 || args.includes('--help')) {
+if (!buildOnly && (args.length === 0 || args.includes('--help'))) {
   process.stdout.write(`${COMMANDS[command]}\n`)
   process.exit(args.length === 0 ? 2 : 0)
 }
@@ -45,5 +47,6 @@ if (built === 0 || changed > built) {
     process.exit(1)
   }
 }
+if (buildOnly) process.exit(0)
 const { status } = spawnSync(process.execPath, [join(root, `dist/scripts/${command}.js`), ...args], { stdio: 'inherit' })
 process.exit(status ?? 1)

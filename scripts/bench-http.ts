@@ -149,6 +149,34 @@ async function measure (targets: Array<{ name: string, server: Server, paths: Ca
   }))
 }
 
+/** The rate the Redis store is compared at: a busy replica's, well below what one core serves. */
+const FIXED_RATE = 4000
+
+/**
+ * Moves at FIXED_RATE a second, the service with its counts in memory and with them in Redis taking
+ * turns, ROUNDS rounds: the median CPU per move of each service and of redis-server. At a fixed rate
+ * both services answer the same calls; at full load the faster one would just answer more.
+ */
+async function measureFixedRate (memory: Server, shared: Server, redisPid: number, path: string): Promise<{ memoryUs: number, sharedUs: number, redisUs: number }> {
+  const once_ = async (server: Server): Promise<{ serverUs: number, redisUs: number }> => {
+    const before = { server: cpuSeconds(server.child.pid as number), redis: cpuSeconds(redisPid) }
+    const result = await autocannon({ url: `http://127.0.0.1:${server.port}${path}`, connections: 10, overallRate: FIXED_RATE, duration: DURATION_S })
+    const per = (seconds: number): number => seconds * 1e6 / result.requests.total
+    return { serverUs: per(cpuSeconds(server.child.pid as number) - before.server), redisUs: per(cpuSeconds(redisPid) - before.redis) }
+  }
+  const memoryUs: number[] = []
+  const sharedUs: number[] = []
+  const redisUs: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    progress(`round ${round + 1} of ${ROUNDS}: ${FIXED_RATE} moves a second, counted in memory, then in Redis`)
+    memoryUs.push((await once_(memory)).serverUs)
+    const withRedis = await once_(shared)
+    sharedUs.push(withRedis.serverUs)
+    redisUs.push(withRedis.redisUs)
+  }
+  return { memoryUs: median(memoryUs), sharedUs: median(sharedUs), redisUs: median(redisUs) }
+}
+
 const moveBoards = reachablePositions()
   .filter(p => p.turn === 'O')
   .map(p => Object.fromEntries(Object.entries(positionsOf(p.board)).filter(([, cell]) => cell !== '')))
@@ -240,6 +268,7 @@ const results = await measure([
   { name: 'MCP SDK minimal server, trivial tool (2026-07-28)', server: sdkMinimal, paths: trivialCalls('2026-07-28') },
   ...refusals
 ])
+const fixedRate = redis === null || withRedis === null ? undefined : await measureFixedRate(service, withRedis, redis.pid as number, movePaths[0])
 const rssLoaded = rssMb(service.child)
 for (const server of [hello, control, service, withRedis, sdkMinimal, guarded, limited]) server?.child.kill('SIGTERM')
 redis?.kill('SIGTERM')
@@ -266,6 +295,13 @@ if (redisMove !== undefined) {
   console.log(`  with the rate limit in Redis: ${(bare.cpuUs / redisMove.cpuUs).toFixed(2)} (${redisMove.cpuUs.toFixed(1)} ` +
     `µs; the in-memory store ${move.cpuUs.toFixed(1)} µs)`)
 } else console.log('  (no redis-server on this machine: the Redis store was not measured)')
+if (fixedRate !== undefined) {
+  const serviceRatio = fixedRate.sharedUs / fixedRate.memoryUs
+  console.log(`at a fixed ${FIXED_RATE} moves a second, counted in Redis: the service ${serviceRatio.toFixed(2)}x its CPU per move with the count in ` +
+    `memory (${fixedRate.sharedUs.toFixed(1)} µs against ${fixedRate.memoryUs.toFixed(1)} µs; ${goal('service with Redis', serviceRatio, serviceRatio <= 1.15, '<= 1.15x')}); ` +
+    `Redis's own CPU ${fixedRate.redisUs.toFixed(1)} µs a move (${goal('Redis CPU per move', fixedRate.redisUs, fixedRate.redisUs <= 10, '<= 10 µs')}): ` +
+    `one Redis core carries about ${Math.round(1e6 / fixedRate.redisUs)} moves a second at this rate`)
+}
 console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ` +
   `${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
 for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', mcp2026, sdk2026]] as const) {

@@ -1,7 +1,10 @@
 /** Runs server.ts in a process of its own, as in production, for tests that need a real listener. */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Test } from 'tap'
 
 export const SERVER = new URL('../server.ts', import.meta.url).pathname
@@ -50,8 +53,8 @@ export async function exitOf (child: ChildProcess): Promise<number | null> {
 }
 
 /** A redis-server of the test's own on `port` (Debian's; .ci/run installs it), stopped at teardown. */
-export async function startRedis (t: Test, port: number): Promise<ChildProcess> {
-  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+export async function startRedis (t: Test, port: number, extra: string[] = []): Promise<ChildProcess> {
+  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })
@@ -60,4 +63,44 @@ export async function startRedis (t: Test, port: number): Promise<ChildProcess> 
   for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await new Promise(resolve => setTimeout(resolve, 50))
   if (!output.includes('Ready to accept connections')) throw new Error(`redis-server did not start: ${output}`)
   return redis
+}
+
+export interface RedisCluster {
+  ports: number[]
+  /** The masters' processes, in the order of `ports`. */
+  nodes: ChildProcess[]
+  /** Starts master `i` again on its port, from its cluster configuration: it takes its slots back. */
+  restart: (i: number) => Promise<void>
+  /** Resolves once the cluster says `cluster_state:ok`. */
+  healthy: () => Promise<void>
+}
+
+const redisCli = (...args: string[]): string => execFileSync(process.env.REDIS_CLI ?? 'redis-cli', args, { encoding: 'utf8' })
+
+/** A Redis Cluster of `masters` masters and no replicas on loopback ports, stopped at teardown. */
+export async function startRedisCluster (t: Test, masters = 3): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const ports: number[] = []
+  for (let i = 0; i < masters; i++) ports.push(await freePort())
+  // A short node timeout: a master that is gone is seen as failed within a second.
+  const start = async (port: number): Promise<ChildProcess> => await startRedis(t, port, [
+    '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000', '--dir', dir
+  ])
+  const nodes = await Promise.all(ports.map(start))
+  redisCli('--cluster', 'create', ...ports.map(port => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes')
+  const healthy = async (): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      if (ports.every(port => { try { return redisCli('-p', String(port), 'cluster', 'info').includes('cluster_state:ok') } catch { return false } })) return
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    throw new Error('the Redis cluster did not become healthy')
+  }
+  await healthy()
+  return {
+    ports,
+    nodes,
+    restart: async i => { nodes[i] = await start(ports[i]) },
+    healthy
+  }
 }

@@ -23,7 +23,8 @@
  * `createRateLimit` for what the action pipeline (plugins/app/pipeline.ts) and the MCP door ask.
  * In memory, each counter store keeps up to 50,000 counts (a few MB): an exhausted count is only
  * pushed out by 50,000 newer ones within its minute, which the ceiling keeps any one address from
- * making. With REDIS_URL the counts are shared by every replica and expire by themselves.
+ * making. With REDIS_URL the counts are shared by every replica (lib/redis-counts.ts), one Redis or
+ * a cluster, and expire by themselves.
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
@@ -31,6 +32,7 @@ import fp from 'fastify-plugin'
 import { FifoMap } from 'toad-cache'
 import type { Action } from './actions.js'
 import { Refusal, httpError } from '../../lib/errors.js'
+import { redisCounts } from '../../lib/redis-counts.js'
 import type { Caller } from './caller.js'
 
 export const OPEN_ROUTES_FACTOR = 10
@@ -39,6 +41,15 @@ export const ADDRESS_CEILING_FACTOR = 10
 /** Counts kept by each in-memory store (@fastify/rate-limit's LRU; its default is 5,000). */
 export const STORE_SIZE = 50_000
 const WINDOW_MS = 60_000
+/** The prefix of every count in Redis. */
+export const REDIS_NAMESPACE = 'ttt:'
+
+/**
+ * A player's count key starts with what it counts for in braces, a Redis Cluster hash tag: all the
+ * counts one call spends sit in one slot, on one master. Ids that cannot be believed are tagged with
+ * their address, as the ceiling they share is.
+ */
+const tagged = (caller: Caller): string => caller.kind === 'unverified' ? `{ip:${caller.address}}${caller.playKey}:` : `{${caller.playKey}}`
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,10 +109,10 @@ export default fp(async fastify => {
     timeWindow: WINDOW_MS,
     cache: STORE_SIZE,
     // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
-    ...(fastify.redis !== null ? { redis: fastify.redis, nameSpace: 'tictactoe-rate-limit:', skipOnError: true } : {}),
+    ...(fastify.redis !== null ? { store: redisCounts(fastify.redisGuard, REDIS_NAMESPACE), skipOnError: true } : {}),
     keyGenerator: request => {
       request.counted = true
-      return callerOf(request).openKey
+      return `{${callerOf(request).openKey}}pages`
     },
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
@@ -121,7 +132,7 @@ export default fp(async fastify => {
    * call past the ceiling makes no counter), spent after it (only by calls the id's limit let in).
    */
   const ceiling = max * ADDRESS_CEILING_FACTOR
-  const ceilingLimit = limiter({ max: ceiling, key: request => `ceiling:${callerOf(request).address}` })
+  const ceilingLimit = limiter({ max: ceiling, key: request => `{ip:${callerOf(request).address}}ceiling` })
   const overCeiling = (limit: Limit): Refusal => {
     gameMetrics.limited('address')
     return new Refusal(429, tooManyMessage(ceiling, 'from one address', limit.ttlInSeconds), undefined, { headers: { 'retry-after': limit.ttlInSeconds } })
@@ -134,7 +145,7 @@ export default fp(async fastify => {
     let limit = playLimits.get(action)
     if (limit === undefined) {
       const route = `${action.method}${action.url}`
-      limit = limiter({ max: allowance(1), key: request => `${route}-${callerOf(request).playKey}` })
+      limit = limiter({ max: allowance(1), key: request => `${tagged(callerOf(request))}${route}` })
       playLimits.set(action, limit)
     }
     return limit
@@ -158,7 +169,7 @@ export default fp(async fastify => {
     return undefined
   }
 
-  const openLimit = limiter({ max: openMax, key: request => callerOf(request).openKey })
+  const openLimit = limiter({ max: openMax, key: request => `{${callerOf(request).openKey}}messages` })
   const tooManyOpen = (request: FastifyRequest, limit: Limit): Refusal => {
     gameMetrics.limited('client')
     return new Refusal(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds), undefined, { headers: limitHeaders(limit) })
@@ -180,7 +191,7 @@ export default fp(async fastify => {
   // Calls refused for their credentials. Once a sender's are spent, this replica remembers it until
   // the minute ends (in a map of at most STORE_SIZE senders, the oldest dropped first), so their
   // next refusals ask no store; the count itself is shared like any other.
-  const refusedLimit = limiter({ max, key: request => `refused:${callerOf(request).refusedKey}` })
+  const refusedLimit = limiter({ max, key: request => `{${callerOf(request).refusedKey}}refused` })
   const spent = new FifoMap<{ until: number, max: number }>(STORE_SIZE, WINDOW_MS)
   const spentRefusal = (maxCalls: number, seconds: number): Refusal => new Refusal(429,
     `Too many refused calls: at most ${maxCalls} a minute per client. Wait ${seconds} seconds, then try again with valid credentials.`,

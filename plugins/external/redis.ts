@@ -1,25 +1,29 @@
 /**
  * The Redis connection the rate limit shares between replicas (REDIS_URL; unset, each replica
- * counts in memory). Redis trouble must never take the game down or make a player wait:
- * - no offline queue and a short command timeout, so while Redis is away every command fails at
- *   once and the rate limit lets the call through uncounted (its `skipOnError`);
- * - a Redis that hangs (stopped, `DEBUG SLEEP`, `CLIENT PAUSE`) keeps the connection open, so
- *   each command would wait the whole timeout: after a few timeouts in a row a circuit breaker
- *   (cockatiel's) stops sending commands for a while, so calls go through uncounted at once, as in
- *   an outage; every few seconds one command tries again, and the first that is answered closes it;
+ * counts in memory): one Redis, or, when REDIS_URL's node says `cluster_enabled:1`, the cluster it
+ * belongs to (its masters hold the counts, each key in the slot of its hash tag). Redis trouble
+ * must never take the game down or make a player wait:
+ * - no offline queue and a short command timeout, so while Redis is away every count fails at once
+ *   and the rate limit lets the call through uncounted (its `skipOnError`);
+ * - a Redis that hangs (stopped, `DEBUG SLEEP`, `CLIENT PAUSE`) keeps the connection open, so each
+ *   count would wait the whole timeout: after a few timeouts in a row a circuit breaker
+ *   (cockatiel's) stops sending counts for a while, so calls go through uncounted at once, as in an
+ *   outage; every few seconds one count tries again, and the first that is answered closes it;
  * - ioredis reconnects by itself, for as long as it takes, and the shared count resumes;
  * - one warning when an outage (or a hang) starts and one when it ends, not one per request or
  *   per retry.
  */
-import type { Command, Redis as RedisClient } from 'ioredis'
+import type { Cluster as ClusterClient, Redis as RedisClient } from 'ioredis'
 import fp from 'fastify-plugin'
 
 type Cockatiel = typeof import('cockatiel')
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The shared store's connection, or null when the rate limit counts in memory. */
-    redis: RedisClient | null
+    /** The shared store's connection (one Redis, or a cluster once REDIS_URL's node says it is in one), or null when the rate limit counts in memory. */
+    redis: RedisClient | ClusterClient | null
+    /** Sends commands through the circuit breaker: at once, failed, while Redis hangs. */
+    redisGuard: <T>(send: (client: RedisClient | ClusterClient) => Promise<T>) => Promise<T>
   }
 }
 
@@ -34,15 +38,16 @@ export default fp(async fastify => {
   const url = fastify.config.REDIS_URL
   if (url === undefined) {
     fastify.decorate('redis', null)
+    fastify.decorate('redisGuard', async () => { throw new Error('REDIS_URL is not set') })
     return
   }
   // Loaded only when wanted: ioredis is large, in time and memory at start. (ioredis is CommonJS
   // alone: its exports are its default. cockatiel ships CommonJS, which the build's bundle takes,
   // its exports then its default alone, and an ES build, which some loaders pick, with names and no
   // default: the names of both are merged, so either is read.)
-  const [{ default: { Redis } }, loaded] = await Promise.all([import('ioredis'), import('cockatiel')])
+  const [{ default: { Redis, Cluster } }, loaded] = await Promise.all([import('ioredis'), import('cockatiel')])
   const cockatiel: Cockatiel = { ...loaded, ...(loaded as unknown as { default?: Cockatiel }).default }
-  const { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } = cockatiel
+  const { ConsecutiveBreaker, circuitBreaker, handleWhen } = cockatiel
   const where = new URL(url).host
 
   const breaker = circuitBreaker(handleWhen(error => error.message === 'Command timed out'), {
@@ -62,39 +67,63 @@ export default fp(async fastify => {
     fastify.log.warn({ redis: where }, 'Redis answers again: the rate limit is shared again')
   })
 
-  /** Every command (the rate limit's own scripts included) goes through the breaker. */
-  class GuardedRedis extends Redis {
-    override sendCommand (command: Command, stream?: Parameters<RedisClient['sendCommand']>[1]): unknown {
-      breaker.execute(async () => {
-        super.sendCommand(command, stream)
-        return await command.promise
-      }).catch((error: unknown) => {
-        // An open breaker never ran the command: fail it at once. Other errors are the command's own.
-        if (isBrokenCircuitError(error)) command.reject(error)
-      })
-      return command.promise
-    }
-  }
+  // Commands sent in one tick go in one write, answered in one read: under load Redis then wakes
+  // once for many calls, which is most of what a count costs it.
+  const commands = { enableOfflineQueue: false, enableAutoPipelining: true }
+  const connection = { maxRetriesPerRequest: 0, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 2000 }
+  const retry = (attempt: number): number => Math.min(attempt * 200, 2000)
+  const single = new Redis(url, { ...commands, ...connection, retryStrategy: retry })
+  let redis: RedisClient | ClusterClient = single
+  const told = tell()
+  told.watch(single)
 
-  const redis = new GuardedRedis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    retryStrategy: attempt => Math.min(attempt * 200, 2000)
-  })
-  let up: boolean | undefined
-  redis.on('ready', () => {
-    if (up === false) fastify.log.warn({ redis: where }, 'Redis is back: the rate limit is shared again')
-    else fastify.log.info({ redis: where }, 'Redis connected: the rate limit is shared between replicas')
-    up = true
-  })
-  // Every failed command and reconnect attempt is an 'error': only the first of an outage is told.
-  redis.on('error', (error: Error) => {
-    if (up === false) return
-    up = false
-    fastify.log.warn({ redis: where, error: error.message }, 'Redis is unreachable: calls are answered without the rate limit until it is back')
+  // A node of a cluster: once it answers, the service counts through the cluster's masters instead.
+  single.once('ready', () => {
+    single.info('cluster').then(info => {
+      if (!/^cluster_enabled:1/m.test(info)) return
+      // The masters it finds are reached with REDIS_URL's credentials (empty: none).
+      const { username, password } = new URL(url)
+      const cluster = new Cluster([url], {
+        ...commands,
+        clusterRetryStrategy: retry,
+        // A count for a master that is gone (or a cluster that is down) fails at once, as with one
+        // Redis: never retried after a delay while the call waits.
+        retryDelayOnFailover: 0,
+        retryDelayOnClusterDown: 0,
+        retryDelayOnTryAgain: 0,
+        redisOptions: { ...connection, username: decodeURIComponent(username), password: decodeURIComponent(password) }
+      })
+      told.watch(cluster)
+      redis = cluster
+      fastify.redis = cluster
+      single.disconnect()
+      fastify.log.info({ redis: where }, 'Redis is a cluster: the rate limit is counted on its masters')
+    }, () => { /* not answered: counted on this one node until it is */ })
   })
   fastify.decorate('redis', redis)
+  // Each count is sent through the breaker whole (its commands go in one write): a breaker that
+  // let one command of a write through and failed another would leave the write unsent.
+  fastify.decorate('redisGuard', async <T>(send: (client: RedisClient | ClusterClient) => Promise<T>): Promise<T> =>
+    await breaker.execute(async () => await send(redis)))
   fastify.addHook('onClose', async () => { redis.disconnect() })
+
+  /** One line when Redis is first reached, one when an outage starts and one when it ends. */
+  function tell (): { watch: (client: RedisClient | ClusterClient) => void } {
+    let up: boolean | undefined
+    return {
+      watch (client) {
+        client.on('ready', () => {
+          if (up === false) fastify.log.warn({ redis: where }, 'Redis is back: the rate limit is shared again')
+          else if (up === undefined) fastify.log.info({ redis: where }, 'Redis connected: the rate limit is shared between replicas')
+          up = true
+        })
+        // Every failed command and reconnect attempt is an 'error': only the first of an outage is told.
+        client.on('error', (error: Error) => {
+          if (up === false) return
+          up = false
+          fastify.log.warn({ redis: where, error: error.message }, 'Redis is unreachable: calls are answered without the rate limit until it is back')
+        })
+      }
+    }
+  }
 }, { name: 'redis', fastify: '5.x', dependencies: ['config'] })

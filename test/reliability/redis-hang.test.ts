@@ -5,6 +5,7 @@
  */
 import t from 'tap'
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_RETRY_AFTER_MS, REDIS_TIMEOUTS_TO_BREAK } from '../../plugins/external/redis.js'
+import { REDIS_NAMESPACE } from '../../plugins/app/rate-limit.js'
 import { buildApp, until } from '../helper.js'
 import { freePort, startRedis } from '../process-helper.js'
 
@@ -23,8 +24,8 @@ t.test('Redis stopped with SIGSTOP: prompt answers after the first few, one line
     return { status: statusCode, ms: performance.now() - started }
   }
   await play()
-  // The player's count of GET /human_move (@fastify/rate-limit writes its own prefix before the key).
-  const [key] = await app.redis?.keys('tictactoe-rate-limit:*GET/human_move-ip:127.0.0.1') ?? []
+  // The address's count of GET /human_move.
+  const key = `${REDIS_NAMESPACE}{ip:127.0.0.1}GET/human_move`
   t.equal(await app.redis?.get(key), '1', 'counted in Redis')
 
   redis.kill('SIGSTOP')

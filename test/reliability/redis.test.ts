@@ -1,6 +1,6 @@
 /**
  * The shared rate limit against a real redis-server (Debian's; .ci/run installs it): two server
- * processes with one REDIS_URL share the count per player; with Redis killed both keep answering
+ * processes with one REDIS_URL share the count per player, exactly, even for calls sent at once; with Redis killed both keep answering
  * every call at once, and each logs one line when the outage starts and one when it ends; with
  * Redis back the shared limit holds again, with no restart.
  */
@@ -41,6 +41,10 @@ t.test('two replicas, one count per player; Redis down: every call answered at o
   }
 
   t.same(await sharedLimit(), [200, 200, 200, 429, 429, 429], 'three plays in all across both replicas, then 429 on both')
+  // At once, 40 calls of one player split between the replicas: exactly the allowance is granted.
+  const burst = await Promise.all(Array.from({ length: 40 }, async (_, i) => (await play('burst', i % 2)).status))
+  t.equal(burst.filter(status => status === 200).length, 3, 'three of 40 calls sent at once to both replicas')
+  t.equal(burst.filter(status => status === 429).length, 37)
 
   redis.kill('SIGKILL')
   await once(redis, 'exit')

@@ -1,6 +1,7 @@
 /** The Redis connection in process: connected, lost and back, each told once in the log; calls never wait. */
 import { once } from 'node:events'
 import t from 'tap'
+import { REDIS_NAMESPACE } from '../../../plugins/app/rate-limit.js'
 import { buildApp, until } from '../../helper.js'
 import { freePort, startRedis } from '../../process-helper.js'
 
@@ -15,7 +16,7 @@ t.test('REDIS_URL: counted in Redis; down, calls go through uncounted; back, cou
   t.equal(said('Redis connected'), 1)
   const play = async (): Promise<number> => (await app.inject('/human_move?ai_player=X')).statusCode
   t.same([await play(), await play(), await play()], [200, 200, 429])
-  t.ok(await app.redis?.keys('tictactoe-rate-limit:*').then(keys => keys.length > 0), 'the count lives in Redis')
+  t.ok(await app.redis?.keys(`${REDIS_NAMESPACE}*`).then(keys => keys.length > 0), 'the count lives in Redis')
 
   redis.kill('SIGKILL')
   await once(redis, 'exit')
@@ -52,6 +53,6 @@ t.test('a flood of new ids from one address makes no counters past its ceiling',
     if ((await app.inject({ url: '/human_move?ai_player=X', headers: { 'openai-ephemeral-user-id': `flood-${i}` } })).statusCode === 200) answered++
   }
   t.equal(answered, 20, 'the ceiling: ten players\' allowances')
-  const counters = await app.redis?.keys('tictactoe-rate-limit:*id:*') ?? []
+  const counters = await app.redis?.keys(`${REDIS_NAMESPACE}{ip:127.0.0.1}id:*`) ?? []
   t.equal(counters.length, 20, `${counters.length} counters for 300 ids`)
 })

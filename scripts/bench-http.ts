@@ -157,7 +157,9 @@ const FIXED_RATE = 4000
  * turns, ROUNDS rounds: the median CPU per move of each service and of redis-server. At a fixed rate
  * both services answer the same calls; at full load the faster one would just answer more.
  */
-async function measureFixedRate (memory: Server, shared: Server, redisPid: number, path: string): Promise<{ memoryUs: number, sharedUs: number, redisUs: number }> {
+async function measureFixedRate (
+  memory: Server, shared: Server, redisPid: number, path: string
+): Promise<{ memoryUs: number, sharedUs: number, redisUs: number }> {
   const once_ = async (server: Server): Promise<{ serverUs: number, redisUs: number }> => {
     const before = { server: cpuSeconds(server.child.pid as number), redis: cpuSeconds(redisPid) }
     const result = await autocannon({ url: `http://127.0.0.1:${server.port}${path}`, connections: 10, overallRate: FIXED_RATE, duration: DURATION_S })

@@ -54,7 +54,8 @@ export async function exitOf (child: ChildProcess): Promise<number | null> {
 
 /** A redis-server of the test's own on `port` (Debian's; .ci/run installs it), stopped at teardown. */
 export async function startRedis (t: Test, port: number, extra: string[] = []): Promise<ChildProcess> {
-  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra]
+  const redis = spawn(process.env.REDIS_SERVER ?? 'redis-server', args, {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   t.teardown(() => { if (redis.exitCode === null) redis.kill('SIGKILL') })

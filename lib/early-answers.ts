@@ -8,7 +8,7 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { clip, errorBody, quoted } from './errors.js'
 import { noteRefusal } from './logging.js'
-import { API_HEADERS } from '../plugins/external/helmet.js'
+import { API_HEADERS } from './security-headers.js'
 
 const CLIENT_ERRORS: Record<string, { statusCode: number, message: string }> = {
   HPE_HEADER_OVERFLOW: { statusCode: 431, message: 'The request headers are too large: send fewer or shorter headers (16 KB at most).' },

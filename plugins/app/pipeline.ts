@@ -133,4 +133,4 @@ export default fp(async fastify => {
 
   fastify.decorate('runAction', async (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> =>
     await tracing.span(`action ${action.operationId}`, { attributes: { 'tictactoe.door': door } }, async span => await run(action, request, input, door, span)))
-}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'auth', 'rate-limit', 'metrics', 'tracing'] })
+}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'auth', 'rate-limit', 'game-metrics', 'tracing'] })

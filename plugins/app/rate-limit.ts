@@ -215,4 +215,4 @@ export default fp(async fastify => {
 
   fastify.decorateRequest('counted', false)
   fastify.decorate('allowances', { play, open, charge, refused })
-}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'metrics', 'redis'] })
+}, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'game-metrics', 'redis'] })

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap'
 import app, { serverOptions } from '../../app.js'
 import { quoted } from '../../lib/errors.js'
 import { clientErrorHandler, frameworkErrors } from '../../lib/early-answers.js'
-import { API_HEADERS } from '../../plugins/external/helmet.js'
+import { API_HEADERS } from '../../lib/security-headers.js'
 import { loadConfig } from '../../plugins/config.js'
 import { buildApp } from '../helper.js'
 

@@ -22,7 +22,8 @@ import { answerPastAllowance, clip, httpError } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
-import { type ToolNames, refusalOf, toolNamesOf } from './refusals.js'
+import { type ToolNames, toolNamesOf } from './method-table.js'
+import { shapeErrorOf } from './refusals.js'
 import { type McpHeaders, type Rejection, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
 
 /** A header's value without the optional whitespace around it (RFC 9110); Node joins repeated headers. */
@@ -112,8 +113,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
 
   /** One posted message, whatever it is: a refusal, or the revision's answer. */
   async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
-    const refused = refusalOf(body, toolNames)
-    if (refused !== undefined) return { status: 400, json: JSON.stringify(refused) }
+    const shapeError = shapeErrorOf(body, toolNames)
+    if (shapeError !== undefined) return { status: 400, json: JSON.stringify(shapeError) }
     if (!isMessage(body)) {
       return { status: 400, json: errorText(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)) }
     }

@@ -1,12 +1,7 @@
 /**
- * The methods the door answers, in each revision. The lists and the view are written once
- * (./catalog.ts); a tool call runs its action's pipeline in-process on the /mcp request itself
- * (plugins/app/pipeline.ts): the same steps, messages and counts as the action's HTTP route, with
- * no second request.
- *
- * Errors a method finds in what it was asked (an unknown tool, prompt or resource) are JSON-RPC
- * errors in the answer, with HTTP 200; a tool the action refuses (a taken cell, too many calls) is a
- * tool result with `isError`, its message the HTTP route's, so the model can correct its call.
+ * The methods' answers (which revision has which: ./method-table.ts): the lists written once
+ * (./catalog.ts), a tool call run through its action's pipeline on this request. An unknown tool,
+ * prompt or resource is a JSON-RPC error; a call the action refuses, a tool result with `isError`.
  */
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -14,6 +9,7 @@ import type { Catalog } from './catalog.js'
 import { modern } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
 import { negotiated } from './revisions.js'
+import { type MethodName, hasMethod, isObject } from './method-table.js'
 import { choicesOf, queryOf, unknownArguments } from './tools.js'
 import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
@@ -40,8 +36,6 @@ const TOOL_HINT = "See the tool's input schema."
 
 /** What a 2026-07-28 result adds, as JSON members (the same for every call). */
 const MODERN_MEMBERS = JSON.stringify(modern({})).slice(1, -1)
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
   async function callTool (call: MethodCall): Promise<Answer> {
@@ -90,18 +84,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
 
   const list = (method: keyof Catalog['lists']) => (call: MethodCall): Answer => ok(call, catalog().lists[method][call.modern ? 'modern' : 'legacy'])
 
-  const shared = {
-    'tools/call': callTool,
-    'tools/list': list('tools/list'),
-    'prompts/list': list('prompts/list'),
-    'prompts/get': getPrompt,
-    'resources/list': list('resources/list'),
-    'resources/templates/list': list('resources/templates/list'),
-    'resources/read': readResource
-  }
-  /** 2025: the handshake, and ping. */
-  const legacy: Record<string, (call: MethodCall) => Answer | Promise<Answer>> = {
-    ...shared,
+  const handlers: Record<MethodName, (call: MethodCall) => Answer | Promise<Answer>> = {
     initialize: call => {
       const { protocolVersion, capabilities, clientInfo } = call.params
       if (typeof protocolVersion !== 'string' || !isObject(capabilities) || !isObject(clientInfo)) {
@@ -110,29 +93,28 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
       }
       return ok(call, catalog().initialize(negotiated(protocolVersion)))
     },
-    ping: call => ok(call, '{}')
-  }
-  /** 2026-07-28: no handshake (initialize, ping and logging/setLevel left the protocol); server/discover instead. */
-  const current: Record<string, (call: MethodCall) => Answer | Promise<Answer>> = {
-    ...shared,
-    'server/discover': call => ok(call, catalog().discover)
+    ping: call => ok(call, '{}'),
+    'server/discover': call => ok(call, catalog().discover),
+    'tools/call': callTool,
+    'tools/list': list('tools/list'),
+    'prompts/list': list('prompts/list'),
+    'prompts/get': getPrompt,
+    'resources/list': list('resources/list'),
+    'resources/templates/list': list('resources/templates/list'),
+    'resources/read': readResource
   }
 
   /** Answers a request in its revision; a method the revision does not have is -32601 (with 404 in 2026-07-28). */
   return async (message: Message, call: MethodCall): Promise<Answer> => {
     const method = message.method as string
-    const table = call.modern ? current : legacy
-    const answer = Object.hasOwn(table, method) ? table[method] : undefined
-    if (answer === undefined) {
-      // A method of the other revision says which revision it belongs to and how to send it there.
-      const elsewhere = call.modern
-        ? Object.hasOwn(legacy, method) ? `Method not found: ${method} left the protocol in 2026-07-28` : 'Method not found'
-        : Object.hasOwn(current, method)
-          ? `Method not found: ${method} is a 2026-07-28 method: send it with the MCP-Protocol-Version: 2026-07-28 and Mcp-Method headers and ` +
-            'params._meta holding io.modelcontextprotocol/protocolVersion "2026-07-28" and io.modelcontextprotocol/clientCapabilities (docs/mcp.md)'
-          : 'Method not found'
-      return { ...error(call, METHOD_NOT_FOUND, elsewhere), status: call.modern ? 404 : 200 }
-    }
-    return await answer(call)
+    if (hasMethod(method, call.modern ? 'modern' : 'legacy')) return await handlers[method as MethodName](call)
+    // A method of the other revision says which revision it belongs to and how to send it there.
+    const elsewhere = call.modern
+      ? hasMethod(method, 'legacy') ? `Method not found: ${method} left the protocol in 2026-07-28` : 'Method not found'
+      : hasMethod(method, 'modern')
+        ? `Method not found: ${method} is a 2026-07-28 method: send it with the MCP-Protocol-Version: 2026-07-28 and Mcp-Method headers and ` +
+          'params._meta holding io.modelcontextprotocol/protocolVersion "2026-07-28" and io.modelcontextprotocol/clientCapabilities (docs/mcp.md)'
+        : 'Method not found'
+    return { ...error(call, METHOD_NOT_FOUND, elsewhere), status: call.modern ? 404 : 200 }
   }
 }

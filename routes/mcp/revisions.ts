@@ -14,6 +14,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
 import { HEADER_MISMATCH, INVALID_PARAMS, type Message, SERVER_ERROR, UNSUPPORTED_VERSION } from './json-rpc.js'
+import { isObject, kindOf, specOf } from './method-table.js'
 
 /** The revisions of the stateless era this door serves (the SDK's SUPPORTED_MODERN_PROTOCOL_VERSIONS). */
 export const MODERN_VERSIONS = ['2026-07-28'] as const
@@ -58,10 +59,7 @@ export type Route =
 /** The headers the revisions read, as strings without surrounding whitespace (RFC 9110's OWS). */
 export interface McpHeaders { version?: string, method?: string, name?: string }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
-const kindOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
 const headerMismatch = (header: string, body: string): Rejection =>
   ({ status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } })
@@ -186,8 +184,6 @@ export function unsupportedLegacyHeader (version: string | undefined): Rejection
 export const negotiated = (requested: unknown): string =>
   typeof requested === 'string' && (LEGACY_VERSIONS as readonly string[]).includes(requested) ? requested : LEGACY_VERSIONS[0]
 
-// The body field `Mcp-Name` mirrors, for the methods that name what they call (SEP-2243).
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
 const SENTINEL_PREFIX = '=?base64?'
 const SENTINEL_SUFFIX = '?='
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
@@ -212,7 +208,8 @@ export function headerProblem (message: Message, revision: string, headers: McpH
       'MCP-Protocol-Version header is absent')
   }
   if (headers.method === undefined) return headerMismatch('(missing)', `the body names method ${method} but the required Mcp-Method header is absent`)
-  const field = Object.hasOwn(NAME_SOURCE, method) ? NAME_SOURCE[method] : undefined
+  // The body field Mcp-Name mirrors, for the methods that name what they call (SEP-2243).
+  const field = specOf(method)?.target?.field
   if (field === undefined) return undefined
   const value = message.params?.[field]
   const bodyValue = typeof value === 'string' ? value : undefined

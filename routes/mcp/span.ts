@@ -7,18 +7,12 @@
 import type { Tracing, SpanAttributes } from '../../lib/traces.js'
 import type { Message } from './json-rpc.js'
 import type { Answer, MethodCall } from './methods.js'
+import { specOf } from './method-table.js'
 
 type AnswerMethod = (message: Message, call: MethodCall) => Promise<Answer>
 
 /** What a caller names is clipped: a span's name and attributes are no place for a long text. */
 const clipped = (value: unknown): string => String(value).slice(0, 100)
-
-/** The method's target, as the conventions name it: the tool, the prompt, the resource. */
-const TARGETS: Record<string, [attribute: string, param: string]> = {
-  'tools/call': ['gen_ai.tool.name', 'name'],
-  'prompts/get': ['gen_ai.prompt.name', 'name'],
-  'resources/read': ['mcp.resource.uri', 'uri']
-}
 
 /** `answerMethod` with a span around each call; tracing off, `answerMethod` itself. */
 export function traced (tracing: Tracing, answerMethod: AnswerMethod): AnswerMethod {
@@ -35,10 +29,11 @@ export function traced (tracing: Tracing, answerMethod: AnswerMethod): AnswerMet
       ...(method === 'tools/call' ? { 'gen_ai.operation.name': 'execute_tool' } : {})
     }
     let name = clipped(method)
-    const target = Object.hasOwn(TARGETS, method) ? TARGETS[method] : undefined
+    // The method's target, as the conventions name it: the tool, the prompt, the resource.
+    const target = specOf(method)?.target
     if (target !== undefined) {
-      const value = clipped(call.params[target[1]])
-      attributes[target[0]] = value
+      const value = clipped(call.params[target.field])
+      attributes[target.attribute] = value
       name = `${name} ${value}`
     }
     return await tracing.span(name, { attributes, carrier: call.params._meta, server: true }, async span => {

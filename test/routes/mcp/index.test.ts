@@ -245,7 +245,7 @@ eachRevision('an unknown tool is JSON-RPC error -32602', async (t, revision) => 
 
 t.test('arguments that are not an object: -32602 with one line that says what to send', async t => {
   const address = await (await buildApp(t)).listen({ host: '127.0.0.1', port: 0 })
-  for (const [args, got] of [[null, 'null'], [[1, 2], 'an array'], ['5', 'string']] as const) {
+  for (const [args, got] of [[null, 'null'], [[1, 2], 'an array'], ['5', 'a string']] as const) {
     const { status, body } = await post(address, call(7, 'play_move', args))
     t.equal(status, 400)
     t.same(body, {

@@ -1,24 +1,6 @@
 /**
- * Sign-in (OAUTH_ISSUER): this service is an OAuth 2.1 resource server, as the MCP authorization
- * spec has it (2025-06-18 onward). The authorization server is the one the builder already has
- * (Auth0, Okta, Entra ID, Keycloak, Cognito, ...): the service checks its access tokens and issues
- * none, stores none.
- *
- * - Discovery: the issuer's metadata from RFC 8414 (`/.well-known/oauth-authorization-server`,
- *   with the issuer's path after it) or else OpenID discovery, whose `issuer` must be the one
- *   configured. An issuer that does not answer is said once in the log; the calls that need it get
- *   503 with a message, and it is asked again when a call needs it, at most every few seconds.
- * - Tokens: JWT access tokens checked locally with `jose` (panva's, the author of the certified
- *   oidc-provider; no dependency of its own) against the issuer's published keys, which the
- *   service keeps itself (./issuer-keys.ts: the last good keys survive an outage of the issuer for
- *   a day, and no token makes it fetch them more than once per few seconds). Asymmetric
- *   algorithms only, so neither `none` nor an HMAC keyed with the public key can pass; `iss`, `aud`
- *   containing OAUTH_AUDIENCE, `exp` and `nbf` with a small clock skew; `typ`, when present, an
- *   access token's (`at+jwt`, RFC 9068) or a plain `JWT` (what Auth0, Okta and Entra ID send);
- *   `sub` a non-empty string of at most 255 characters (RFC 9068 requires it; jose checks only
- *   that it is there); scopes from `scope` or `scp`.
- *   (`@fastify/jwt` with `get-jwks` would also do; neither keeps the last good keys through an
- *   outage of the issuer.)
+ * Sign-in (OAUTH_ISSUER): the service is an OAuth 2.1 resource server; it checks the issuer's JWT
+ * access tokens against its published keys and issues or stores none (why: docs/decisions.md).
  */
 import type { JWTPayload } from 'jose'
 import fp from 'fastify-plugin'

@@ -1,17 +1,6 @@
 /**
- * The Redis connection the rate limit shares between replicas (REDIS_URL; unset, each replica
- * counts in memory): one Redis, or, when REDIS_URL's node says `cluster_enabled:1`, the cluster it
- * belongs to (its masters hold the counts, each key in the slot of its hash tag). Redis trouble
- * must never take the game down or make a player wait:
- * - no offline queue and a short command timeout, so while Redis is away every count fails at once
- *   and the rate limit lets the call through uncounted (its `skipOnError`);
- * - a Redis that hangs (stopped, `DEBUG SLEEP`, `CLIENT PAUSE`) keeps the connection open, so each
- *   count would wait the whole timeout: after a few timeouts in a row a circuit breaker
- *   (cockatiel's) stops sending counts for a while, so calls go through uncounted at once, as in an
- *   outage; every few seconds one count tries again, and the first that is answered closes it;
- * - ioredis reconnects by itself, for as long as it takes, and the shared count resumes;
- * - one warning when an outage (or a hang) starts and one when it ends, not one per request or
- *   per retry.
+ * The Redis connection the rate limit shares between replicas (REDIS_URL): one Redis, or the cluster
+ * its node belongs to. Trouble never waits or stops a call: it goes through uncounted (docs/decisions.md).
  */
 import type { Cluster as ClusterClient, Redis as RedisClient } from 'ioredis'
 import fp from 'fastify-plugin'

@@ -1,16 +1,6 @@
 /**
- * When the machine runs short, answer or refuse at once instead of failing later:
- * - with the event loop saturated, 503 with Retry-After (ChatGPT gives up after 45 s and backs off
- *   after repeated errors), logged as one warning line per request (the request's own line).
- *   Saturated is a mean event-loop delay over a second, sampled each second. The samples of the
- *   first seconds after the start cover the start itself (loading, solving, compiling, busy by
- *   nature, and longer than a second on a slow or crowded machine): they shed nothing, so a cold
- *   start never sheds the first player's move. (For the same reason not the event loop's
- *   utilization, whose first sample covers the start however long after it comes.);
- * - open connections are capped below the process's open-file limit (`ulimit -n`), so idle
- *   sockets can never take the last file descriptors: at that point Node cannot even read the
- *   memory figures under-pressure samples each second (EMFILE), and the uncaught error stopped
- *   the process. Connections past the cap are closed as soon as they arrive.
+ * When the machine runs short, answer or refuse at once: 503 with Retry-After while the event loop
+ * is saturated, and connections capped below the open-file limit (why: docs/decisions.md).
  */
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'

@@ -1,8 +1,6 @@
 /**
- * What the door answers that is the same for every caller: the server's description, and the
- * actions as tools, prompts and views, made once when the app is ready and written once as JSON
- * for each revision. The results are typed by the SDK's own types (`import type`: the SDK itself
- * never loads), so the door cannot drift from the spec's shapes.
+ * What the door answers the same to every caller: the server's description and the actions as
+ * tools, prompts and views, made once the app is ready and written as JSON for each revision.
  */
 import type {
   CacheHint, DiscoverResult, InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
@@ -52,7 +50,7 @@ export interface Catalog {
   /** The actions by tool name. */
   tools: ReadonlyMap<string, Action>
   prompts: ReadonlyMap<string, ActionPrompt>
-  /** Every list, and `ping`'s empty result, by method. */
+  /** Every list, by method. */
   lists: Readonly<Record<'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list', Written>>
   discover: string
   /** Each view's `resources/read` result, by URI. */

@@ -1,16 +1,6 @@
 /**
- * DNS-rebinding protection for the MCP door, as the spec asks of Streamable HTTP servers: a web
- * page that gets its own name to resolve to this server must not reach the tools from a browser.
- * - Host must name this service: PUBLIC_URL's host, the loopback names when it listens on a
- *   loopback address, or one of ALLOWED_HOSTS. With none of those known (listening on all
- *   addresses with no PUBLIC_URL) any Host is taken, and a warning at start says how to close it.
- * - Origin, when sent (browsers send it; ChatGPT and Claude call server to server without it),
- *   must be one of ALLOWED_ORIGINS, or have one of the allowed hosts (the same site).
- * A refusal is 403 with a JSON-RPC error, with a message that says which setting lets a name in.
- * A refusal is charged to no allowance: it comes from a browser, whose address is its visitors'
- * (a page's cross-site POSTs must not lock them out), and costs less than any other answer.
- * (The MCP SDK and its Fastify helper have the same Host check, port-agnostic, written the same
- * way here: importing them would load the whole SDK, which the door never needs.)
+ * DNS-rebinding protection at the MCP door: Host must name this service and Origin, when sent, be
+ * allowed; a refusal is a 403 charged to no allowance (the rules and why: docs/decisions.md).
  */
 import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'

@@ -77,8 +77,8 @@ export interface Caller {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A door to the actions that is not an action itself (the MCP door): its messages name their player in their `_meta`. */
-    door?: boolean
+    /** The route's messages name their player in their `_meta` (the MCP door), not in the GPT's header. */
+    playerInMeta?: boolean
   }
   interface FastifyRequest {
     /** The signed-in person (an access token's `sub`), or null. */
@@ -110,8 +110,8 @@ export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${
  * header belongs to the GPT door: a tool call naming someone in it would spend their moves); at
  * the actions' HTTP routes, the GPT header.
  */
-function hostIdOf (request: FastifyRequest, atDoor: boolean): string | undefined {
-  if (atDoor) {
+function hostIdOf (request: FastifyRequest, inMeta: boolean): string | undefined {
+  if (inMeta) {
     const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
     const subject = meta?.[HOST_SUBJECT_META]
     return typeof subject === 'string' && subject !== '' ? cut(subject) : undefined
@@ -135,9 +135,9 @@ export default fp(async fastify => {
   fastify.decorate('callerOf', (request: FastifyRequest): Caller => {
     if (request.caller !== null) return request.caller
     // Fastify builds routeOptions anew on each read: read once.
-    const atDoor = request.routeOptions.config.door === true
+    const inMeta = request.routeOptions.config.playerInMeta === true
     const address = normalizeIP(request.ip)
-    const hostId = hostIdOf(request, atDoor)
+    const hostId = hostIdOf(request, inMeta)
     let caller: Caller
     if (request.subject !== null) {
       const subject = keyId(request.subject)
@@ -161,7 +161,7 @@ export default fp(async fastify => {
       caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
     }
     // Kept once the request's body is read: the door's messages name their player in it.
-    if (!atDoor || request.body !== undefined) request.caller = caller
+    if (!inMeta || request.body !== undefined) request.caller = caller
     return caller
   })
   fastify.decorate('signedIn', (request: FastifyRequest, subject: string) => {

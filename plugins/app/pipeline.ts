@@ -108,10 +108,10 @@ export default fp(async fastify => {
 
   async function run (action: Action, request: FastifyRequest, input: unknown, door: Door, span: StepSpan): Promise<ActionOutcome> {
     // An HTTP call is its request: Fastify logs its line and times it. A tool call has its own.
-    const own = door !== 'http'
-    const started = own ? performance.now() : 0
-    const id = own ? randomUUID() : request.id
-    const log = own ? callLogger(request, id, tracing.traceId()) : request.log
+    const ownLine = door !== 'http'
+    const started = ownLine ? performance.now() : 0
+    const id = ownLine ? randomUUID() : request.id
+    const log = ownLine ? callLogger(request, id, tracing.traceId()) : request.log
     let outcome: ActionOutcome
     try {
       outcome = await steps(action, request, input as Record<string, unknown>, door, log)
@@ -121,7 +121,7 @@ export default fp(async fastify => {
     }
     span.set({ 'http.response.status_code': outcome.statusCode })
     if (outcome.statusCode >= 500) span.fail(String(outcome.statusCode))
-    if (own) {
+    if (ownLine) {
       // 6. The counters, and 7. the log line, as the HTTP route's would be.
       const ms = performance.now() - started
       gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)

@@ -86,29 +86,24 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   async function answer (request: FastifyRequest, message: Message): Promise<Answer> {
     const headers = mcpHeadersOf(request)
     const route = routeOf(message, headers)
-    switch (route.era) {
-      case 'rejected':
-        return rejected(route.rejection, echoId(message))
-      case 'modern': {
-        const unsupported = unsupportedModern(route.revision)
-        if (unsupported !== undefined) return rejected(unsupported, echoId(message))
-        if (route.kind === 'notification') return { status: 202 }
-        const problem = headerProblem(message, route.revision, headers)
-        if (problem !== undefined) return rejected(problem, message.id)
-        // (A 2026-07-28 request carries its envelope in its params: it has them.)
-        return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, modern: true })
-      }
-      case 'legacy': {
-        if (!acceptsBoth(request)) return NOT_ACCEPTABLE
-        if (message.method !== 'initialize') {
-          const unsupported = unsupportedLegacyHeader(headers.version)
-          if (unsupported !== undefined) return rejected(unsupported, null)
-        }
-        // Notifications and posted responses are taken, with nothing to answer.
-        if (route.kind !== 'request') return { status: 202 }
-        return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, modern: false })
-      }
+    if ('rejection' in route) return rejected(route.rejection, echoId(message))
+    if (route.revision === 'modern') {
+      const unsupported = unsupportedModern(route.version)
+      if (unsupported !== undefined) return rejected(unsupported, echoId(message))
+      if (route.kind === 'notification') return { status: 202 }
+      const problem = headerProblem(message, route.version, headers)
+      if (problem !== undefined) return rejected(problem, message.id)
+      // (A 2026-07-28 request carries its envelope in its params: it has them.)
+      return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, modern: true })
     }
+    if (!acceptsBoth(request)) return NOT_ACCEPTABLE
+    if (message.method !== 'initialize') {
+      const unsupported = unsupportedLegacyHeader(headers.version)
+      if (unsupported !== undefined) return rejected(unsupported, null)
+    }
+    // Notifications and posted responses are taken, with nothing to answer.
+    if (route.kind !== 'request') return { status: 202 }
+    return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, modern: false })
   }
 
   /** One posted message, whatever it is: a refusal, or the revision's answer. */
@@ -185,7 +180,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
 
     // The door's messages name their player in their _meta (plugins/app/caller.ts), so they are
     // counted once the body is read; @fastify/rate-limit's own hook leaves them alone.
-    const config = { door: true, rateLimit: false as const }
+    const config = { playerInMeta: true, rateLimit: false as const }
     door.post('', { schema: { hide: true }, config, preParsing: refuseEncoded, preHandler: allowances.open }, async (request, reply) => {
       const { body } = request
       if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))

@@ -51,10 +51,11 @@ const checkEnvelope = compileStrict<Static<typeof Envelope>>('mcp request envelo
 /** A refusal of the message before any method runs: its HTTP status and JSON-RPC error. */
 export interface Rejection { status: number, code: number, message: string, data?: unknown }
 
+/** A message's route: the revision it is answered in (for 2026-07-28, the version it claims), or its rejection. */
 export type Route =
-  | { era: 'legacy', kind: 'request' | 'notification' | 'response' }
-  | { era: 'modern', kind: 'request' | 'notification', revision: string }
-  | { era: 'rejected', rejection: Rejection }
+  | { revision: 'legacy', kind: 'request' | 'notification' | 'response' }
+  | { revision: 'modern', kind: 'request' | 'notification', version: string }
+  | { rejection: Rejection }
 
 /** The headers the revisions read, as strings without surrounding whitespace (RFC 9110's OWS). */
 export interface McpHeaders { version?: string, method?: string, name?: string }
@@ -63,7 +64,7 @@ const metaOf = (params: unknown): Record<string, unknown> | undefined => isObjec
 
 const headerMismatch = (header: string, body: string): Rejection =>
   ({ status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } })
-const mismatch = (header: string, body: string): Route => ({ era: 'rejected', rejection: headerMismatch(header, body) })
+const mismatch = (header: string, body: string): Route => ({ rejection: headerMismatch(header, body) })
 
 /** The envelope's first problem, as the SDK names them (a key, and what is wrong with it), or undefined. */
 function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: string } | undefined {
@@ -95,12 +96,12 @@ function validModernClaim (params: unknown): boolean {
 /** Which revision a message is answered in, or why it is refused before any method runs. */
 export function routeOf (message: Message, headers: McpHeaders): Route {
   const { method, params } = message
-  if (method === undefined) return { era: 'legacy', kind: 'response' }
+  if (method === undefined) return { revision: 'legacy', kind: 'response' }
   const request = message.id !== undefined
   const headerModern = headers.version !== undefined && isModern(headers.version)
   if (request && method === 'initialize' && !validModernClaim(params)) {
     if (headerModern) return mismatch(headers.version as string, 'an initialize request (legacy handshake) was sent with a modern MCP-Protocol-Version header')
-    return { era: 'legacy', kind: 'request' }
+    return { revision: 'legacy', kind: 'request' }
   }
   const meta = metaOf(params)
   if (meta !== undefined && PROTOCOL_VERSION_KEY in meta) {
@@ -115,7 +116,6 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
           }
     if (issue !== undefined) {
       return {
-        era: 'rejected',
         rejection: {
           status: 400,
           code: INVALID_PARAMS,
@@ -134,19 +134,18 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
       return mismatch(headers.method, `the ${request ? 'body' : 'notification body'} names method ${method} but the Mcp-Method header names ${headers.method}`)
     }
     // A claim makes it a 2026-07-28 message, even one naming another revision: that is refused as unsupported.
-    return { era: 'modern', kind, revision }
+    return { revision: 'modern', kind, version: revision }
   }
   if (headerModern) {
     if (!request) {
       if (headers.method !== undefined && headers.method !== method) {
         return mismatch(headers.method, `the notification body names method ${method} but the Mcp-Method header names ${headers.method}`)
       }
-      return { era: 'modern', kind: 'notification', revision: headers.version as string }
+      return { revision: 'modern', kind: 'notification', version: headers.version as string }
     }
     // (An envelope with no claim lacks its protocol version, at least.)
     const missing = meta === undefined ? ['_meta'] : REQUIRED_KEYS.filter(key => !(key in meta))
     return {
-      era: 'rejected',
       rejection: {
         status: 400,
         code: INVALID_PARAMS,
@@ -156,7 +155,7 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
       }
     }
   }
-  return { era: 'legacy', kind: request ? 'request' : 'notification' }
+  return { revision: 'legacy', kind: request ? 'request' : 'notification' }
 }
 
 /** A revision of the stateless era this door does not serve: the error names the ones it does. */

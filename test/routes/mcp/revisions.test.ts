@@ -21,32 +21,32 @@ const modern = (method: string, params: Record<string, unknown> = {}, meta: Reco
 const HEADERS = { version: '2026-07-28', method: 'tools/list' }
 
 t.test('the body decides the revision', async t => {
-  t.same(routeOf(request('tools/list'), {}), { era: 'legacy', kind: 'request' })
-  t.same(routeOf(notification('notifications/initialized'), {}), { era: 'legacy', kind: 'notification' })
-  t.same(routeOf({ jsonrpc: '2.0', id: 1, result: {} }, {}), { era: 'legacy', kind: 'response' })
-  t.same(routeOf(modern('tools/list'), HEADERS), { era: 'modern', kind: 'request', revision: '2026-07-28' })
-  t.same(routeOf(modern('tools/list'), {}), { era: 'modern', kind: 'request', revision: '2026-07-28' }, 'a proxy that strips the headers does not ' +
+  t.same(routeOf(request('tools/list'), {}), { revision: 'legacy', kind: 'request' })
+  t.same(routeOf(notification('notifications/initialized'), {}), { revision: 'legacy', kind: 'notification' })
+  t.same(routeOf({ jsonrpc: '2.0', id: 1, result: {} }, {}), { revision: 'legacy', kind: 'response' })
+  t.same(routeOf(modern('tools/list'), HEADERS), { revision: 'modern', kind: 'request', version: '2026-07-28' })
+  t.same(routeOf(modern('tools/list'), {}), { revision: 'modern', kind: 'request', version: '2026-07-28' }, 'a proxy that strips the headers does not ' +
     'change the revision (the headers are asked for later)')
-  t.same(routeOf(request('initialize', { protocolVersion: '2025-06-18' }), { version: '2025-06-18' }), { era: 'legacy', kind: 'request' })
+  t.same(routeOf(request('initialize', { protocolVersion: '2025-06-18' }), { version: '2025-06-18' }), { revision: 'legacy', kind: 'request' })
   t.same(
     routeOf(modern('initialize'), { version: '2026-07-28', method: 'initialize' }),
-    { era: 'modern', kind: 'request', revision: '2026-07-28' },
+    { revision: 'modern', kind: 'request', version: '2026-07-28' },
     'initialize with a valid claim is a 2026-07-28 request (which has no such method)'
   )
   t.same(
     routeOf(modern('tools/list', {}, { ...ENVELOPE, [PROTOCOL_VERSION_KEY]: '2025-06-18' }), {}),
-    { era: 'modern', kind: 'request', revision: '2025-06-18' },
+    { revision: 'modern', kind: 'request', version: '2025-06-18' },
     'a claim naming another revision is refused as unsupported, later'
   )
   t.same(
     routeOf(notification('notifications/cancelled', { requestId: 1 }), { version: '2026-07-28', method: 'notifications/cancelled' }),
-    { era: 'modern', kind: 'notification', revision: '2026-07-28' },
+    { revision: 'modern', kind: 'notification', version: '2026-07-28' },
     'a notification has no envelope: the header tells'
   )
   t.same(routeOf(notification('notifications/x', { _meta: { [PROTOCOL_VERSION_KEY]: '2026-07-28' } }), {}), {
-    era: 'modern',
+    revision: 'modern',
     kind: 'notification',
-    revision: '2026-07-28'
+    version: '2026-07-28'
   })
 })
 
@@ -91,7 +91,6 @@ t.test('headers that disagree with the body: -32020, status 400', async t => {
   ]
   for (const [message, headers, header, body] of cases) {
     t.same(routeOf(message, headers), {
-      era: 'rejected',
       rejection: {
         status: 400,
         code: -32020,
@@ -105,7 +104,7 @@ t.test('headers that disagree with the body: -32020, status 400', async t => {
 t.test('an envelope that is missing or wrong: -32602 naming the key', async t => {
   const issue = (meta: Record<string, unknown>, headers = HEADERS) => {
     const route = routeOf(modern('tools/list', {}, meta), headers)
-    return route.era === 'rejected' ? route.rejection : undefined
+    return 'rejection' in route ? route.rejection : undefined
   }
   const envelope = (key: string, problem: string) => ({
     status: 400,
@@ -125,14 +124,14 @@ t.test('an envelope that is missing or wrong: -32602 naming the key', async t =>
   t.equal(issue({ ...ENVELOPE, [LOG_LEVEL_KEY]: 'debug', progressToken: 3 }), undefined, 'a complete envelope')
   const noVersion = routeOf(notification('notifications/x', { _meta: { [PROTOCOL_VERSION_KEY]: [] } }), {})
   t.same(
-    noVersion.era === 'rejected' && noVersion.rejection.data,
+    'rejection' in noVersion && noVersion.rejection.data,
     { envelope: { key: PROTOCOL_VERSION_KEY, problem: 'expected string, got an array' } },
     "a notification's claim is checked too"
   )
 
   const missing = (params: Record<string, unknown> | undefined) => {
     const route = routeOf(request('tools/list', params), HEADERS)
-    return route.era === 'rejected' ? route.rejection : undefined
+    return 'rejection' in route ? route.rejection : undefined
   }
   const without = (keys: string[]) => ({
     status: 400,

@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url)
 
 /**
  * Fastify's own compilers, each loaded when a route first needs one to compile a schema, which none
- * of the service's routes does (the actions' schemas are compiled by the build, lib/precompiled.ts):
+ * of the service's routes does (the actions' schemas are compiled by the build, lib/made-ahead.ts):
  * by default Fastify loads both, and Ajv with them, as each instance is made, a large part of a start.
  */
 const compilersFactory = {

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module'
 import type { TSchema } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
-import { precompiled } from './precompiled.js'
+import { madeAhead } from './made-ahead.js'
 
 // Loads a compiler only where nothing was made ahead of time (the built server loads none).
 const require = createRequire(import.meta.url)
@@ -25,7 +25,7 @@ export const STRICT_OPTIONS = { allErrors: false, strict: false, validateSchema:
 export function compileStrict<T> (key: string, schema: TSchema | Record<string, unknown>, options: { useDefaults?: boolean } = {}): StrictValidator<T> {
   const plain = JSON.parse(JSON.stringify(schema))
   const useDefaults = options.useDefaults === true
-  return precompiled(key, { kind: 'strict', useDefaults }, plain, () => {
+  return madeAhead(key, { kind: 'strict', useDefaults }, plain, () => {
     const { Ajv } = require('ajv') as typeof import('ajv')
     return new Ajv({ ...STRICT_OPTIONS, useDefaults }).compile<T>(plain) as StrictValidator<T>
   })

@@ -98,7 +98,7 @@ export class ConfigError extends Error {
 const keys = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 
 // Ajv fills the defaults and checks the values as they are written (compiled by the build for the
-// built server, lib/precompiled.ts); TypeBox's own Value module would be one more library to load.
+// built server, lib/made-ahead.ts); TypeBox's own Value module would be one more library to load.
 const checkConfig = compileStrict<Config>('configuration', ConfigSchema, { useDefaults: true })
 
 /**

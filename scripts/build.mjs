@@ -3,12 +3,12 @@
 // 1. tsc compiles the sources into dist/ (the scripts run from there; the next step reads it);
 // 2. the views are built into dist/views/ (scripts/build-views.mjs);
 // 3. the app is started once from dist/: what it compiles and solves as it starts is recorded
-//    (lib/precompiled.ts), and made here ahead of time instead: its validators and serializers as
+//    (lib/made-ahead.ts), and made here ahead of time instead: its validators and serializers as
 //    standalone code (Ajv's standalone mode, and Fastify's own compilers' standalone modes, so the
 //    code is the code Fastify would run), and the engine's solved positions;
 // 4. esbuild bundles server.ts into dist/server.js with source maps: one file to load instead of
 //    hundreds, the folders @fastify/autoload would read written as a list (lib/folders.ts), what
-//    step 3 made in place of lib/prebuilt.ts, and what loads only when configured (Redis, sign-in,
+//    step 3 made in place of lib/made-by-build.ts, and what loads only when configured (Redis, sign-in,
 //    metrics, YAML) in chunks of their own, loaded on first use. Left outside, loaded from
 //    node_modules: @fastify/swagger-ui (it serves files found next to its own code) and pino-pretty
 //    (only for a terminal).
@@ -49,7 +49,7 @@ await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'
 await run(process.execPath, ['scripts/build-views.mjs'], 'the views')
 
 // 3. What a start compiles, recorded by starting the app from dist/ with no configuration.
-const { recorded } = await import(pathToFileURL(join(dist, 'lib/precompiled.js')).href)
+const { recorded } = await import(pathToFileURL(join(dist, 'lib/made-ahead.js')).href)
 const { default: Fastify } = await import('fastify')
 const { default: app, serverOptions } = await import(pathToFileURL(join(dist, 'app.js')).href)
 const { loadConfig } = await import(pathToFileURL(join(dist, 'plugins/config.js')).href)
@@ -59,7 +59,7 @@ await fastify.register(app, { config })
 await fastify.ready()
 await fastify.close()
 
-const made = join(dist, 'prebuilt')
+const made = join(dist, 'made-ahead')
 await rm(made, { recursive: true, force: true })
 await mkdir(made)
 const { Ajv } = require('ajv')
@@ -117,9 +117,9 @@ for (const [key, thing] of recorded) {
   await writeFile(join(made, file), codeOf(thing))
   entries.push({ key, file })
 }
-const prebuiltModule = [
+const madeByBuildModule = [
   ...entries.map(({ file }, i) => `import made${i} from ${JSON.stringify(join(made, file))}`),
-  `export const prebuilt = new Map([${entries.map(({ key }, i) => `[${JSON.stringify(key)}, made${i}]`).join(', ')}])`
+  `export const madeByBuild = new Map([${entries.map(({ key }, i) => `[${JSON.stringify(key)}, made${i}]`).join(', ')}])`
 ].join('\n')
 
 // 4. The folders @fastify/autoload would read, as a list, registered the way it registers them.
@@ -155,11 +155,11 @@ async function folder (fastify, { dir, options = {} }) {
 export default fp(folder, { fastify: '5.x' })
 `
 
-const replaced = { [join(root, 'lib/prebuilt.ts')]: prebuiltModule, [join(root, 'lib/folders.ts')]: foldersModule }
+const replaced = { [join(root, 'lib/made-by-build.ts')]: madeByBuildModule, [join(root, 'lib/folders.ts')]: foldersModule }
 const replacements = {
   name: 'built-server',
   setup (build) {
-    build.onLoad({ filter: /lib\/(?:prebuilt|folders)\.ts$/ }, args =>
+    build.onLoad({ filter: /lib\/(?:made-by-build|folders)\.ts$/ }, args =>
       replaced[args.path] === undefined ? undefined : { contents: replaced[args.path], loader: 'js', resolveDir: join(root, 'lib') }
     )
   }

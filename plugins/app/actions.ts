@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { precompiled } from '../../lib/precompiled.js'
+import { madeAhead } from '../../lib/made-ahead.js'
 import type { Caller } from './caller.js'
 import type { AjvError, Refusal } from '../../lib/errors.js'
 
@@ -168,7 +168,7 @@ const defaultText = (answer: unknown): string => JSON.stringify(answer)
 
 // Fastify's own compilers, with its defaults: the input is checked exactly as a route's schema
 // would be, and the answer serialized as its response schema would be. Loaded only where the build
-// did not compile them ahead of time (lib/precompiled.ts): the built server loads neither.
+// did not compile them ahead of time (lib/made-ahead.ts): the built server loads neither.
 const require = createRequire(import.meta.url)
 interface Compilers {
   validator: ReturnType<ReturnType<typeof import('@fastify/ajv-compiler')>>
@@ -207,9 +207,9 @@ export function actionOf (definition: ActionDefinition): Action {
   }
   const inputIn = schema.body !== undefined ? 'body' : 'query'
   const httpPart = inputIn === 'body' ? 'body' : 'querystring'
-  const validate = precompiled(`${method} ${url} input`, { kind: 'fastify-validator', method, url, httpPart }, input,
+  const validate = madeAhead(`${method} ${url} input`, { kind: 'fastify-validator', method, url, httpPart }, input,
     () => fastifyCompilers().validator({ schema: input, method, url, httpPart })) as Action['validate']
-  const serialize = definition.serialize ?? precompiled(`${method} ${url} answer`, { kind: 'fastify-serializer', method, url, httpStatus: '200' }, output,
+  const serialize = definition.serialize ?? madeAhead(`${method} ${url} answer`, { kind: 'fastify-serializer', method, url, httpStatus: '200' }, output,
     () => fastifyCompilers().serializer({ schema: output, method, url, httpStatus: '200' }))
   return {
     method,

@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin'
 import { type RandomSource, type Turn, type TurnRequest, playTurn, solvedPositions, useSolvedPositions } from '../../engine/index.js'
-import { precompiled } from '../../lib/precompiled.js'
+import { madeAhead } from '../../lib/made-ahead.js'
 
 export interface EngineOptions {
   /** Injected in tests so the random difficulties can be replayed. */
@@ -19,7 +19,7 @@ declare module 'fastify' {
 }
 
 export default fp<EngineOptions>(async (fastify, { random = Math.random }) => {
-  useSolvedPositions(precompiled('solved positions', { kind: 'solved-positions' }, undefined, solvedPositions))
+  useSolvedPositions(madeAhead('solved positions', { kind: 'solved-positions' }, undefined, solvedPositions))
   const { tracing } = fastify
   // Traced, a turn is a span of its own (the engine itself knows nothing of it); else the call alone.
   fastify.decorate('engine', { playTurn: (request: TurnRequest) => tracing.span('engine playTurn', {}, () => playTurn(request, random)) })

@@ -5,7 +5,7 @@
  * for by a key. From the sources nothing is made ahead, so each is made as the service starts, and
  * recorded: that record is how the build knows what to make, from the same schemas.
  */
-import { prebuilt } from './prebuilt.js'
+import { madeByBuild } from './made-by-build.js'
 
 /** How a thing is made: which compiler, with which of its options. */
 export type Maker =
@@ -18,8 +18,8 @@ export type Maker =
 export const recorded = new Map<string, { maker: Maker, schema?: unknown }>()
 
 /** The thing the build made for `key`, or `make()`'s, recorded. */
-export function precompiled<T> (key: string, maker: Maker, schema: unknown, make: () => T): T {
-  const made = prebuilt.get(key)
+export function madeAhead<T> (key: string, maker: Maker, schema: unknown, make: () => T): T {
+  const made = madeByBuild.get(key)
   if (made !== undefined) return made as T
   recorded.set(key, { maker, schema })
   return make()

@@ -95,7 +95,7 @@ for (const modern of [false, true]) {
     }
   })
 
-  t.test(`a body that is JSON but no message is -32600 from the SDK, in one line (${revision})`, async t => {
+  t.test(`a body that is JSON but no message is -32600, in one line (${revision})`, async t => {
     const { address } = await listening(t)
     for (const text of ['5', '"ping"', 'null', '{"jsonrpc":"2.0","id":1}']) {
       const { status, body } = await send(address, { method: 'tools/list' }, modern, text)

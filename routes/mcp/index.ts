@@ -67,7 +67,10 @@ const acceptsBoth = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept
   return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream')
 }
-const NOT_ACCEPTABLE: Answer = { status: 406, json: errorText(-32000, 'Not Acceptable: Client must accept both application/json and text/event-stream', null) }
+const NOT_ACCEPTABLE: Answer = {
+  status: 406,
+  json: errorText(SERVER_ERROR, 'Not Acceptable: Client must accept both application/json and text/event-stream', null)
+}
 
 export default async function mcp (fastify: FastifyInstance): Promise<void> {
   // The actions' views are read and everything the door lists is written once the server is ready
@@ -195,7 +198,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         config,
         preHandler: allowances.open,
         handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
-          jsonRpcError(-32000, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.'))
+          jsonRpcError(SERVER_ERROR, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.'))
       })
     }
   }, { prefix: '/mcp' })

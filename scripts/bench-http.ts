@@ -6,7 +6,8 @@
  * target. Prints requests/s, p50/p99 latency, the server's CPU time per request, start-up time to
  * the first answer and resident memory (medians of STARTS starts each), and the ratios to bare
  * Fastify. With redis-server on the machine, a second service process counts its rate limit in
- * Redis (REDIS_URL), measured beside the in-memory store.
+ * Redis (REDIS_URL), measured beside the in-memory store under load and at a fixed rate, with
+ * Redis's own CPU per move.
  *
  * The control: the same bare Fastify made to busy-wait WORK_US per request. Its CPU time per request
  * grows by more than WORK_US: a slower server leaves the loader idle between answers, and each

@@ -65,6 +65,11 @@ export class Refusal {
  * the log when it matters most). Returns the error's own message when it is one to show (the
  * authorization server does not answer: with Retry-After), else undefined for the handler's own.
  */
+/** What a caller reads of a failure of the server's (5xx): what to do, and the id to report. */
+export const serverFailureMessage = (statusCode: number, requestId: string): string => statusCode === 503
+  ? 'The server is busy or restarting; retry in a few seconds.'
+  : `Something went wrong on the server; try again. If it keeps failing, report request id ${requestId}.`
+
 export function reportServerError (error: FastifyError, statusCode: number, request: FastifyRequest, reply: FastifyReply): string | undefined {
   if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
   if (error.code !== SIGN_IN_UNAVAILABLE) return undefined

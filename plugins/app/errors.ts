@@ -9,7 +9,7 @@ import fp from 'fastify-plugin'
 import { noteRefusal } from '../../lib/logging.js'
 import type { FastifyError, preHandlerHookHandler } from 'fastify'
 import {
-  type AjvError, PARAMETERS_HINT, answerPastAllowance, clip, errorBody, reportServerError, statusOf, validationMessage
+  type AjvError, PARAMETERS_HINT, answerPastAllowance, clip, errorBody, reportServerError, serverFailureMessage, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 export default fp(async fastify => {
@@ -26,9 +26,7 @@ export default fp(async fastify => {
     }
     const statusCode = statusOf(error)
     if (statusCode >= 500) {
-      const message = reportServerError(error, statusCode, request, reply) ?? (statusCode === 503
-        ? 'The server is busy or restarting; retry in a few seconds.'
-        : `Something went wrong on the server; try again. If it keeps failing, report request id ${request.id}.`)
+      const message = reportServerError(error, statusCode, request, reply) ?? serverFailureMessage(statusCode, request.id)
       return reply.code(statusCode).send(errorBody(statusCode, message))
     }
     // Fastify's own messages may echo what the caller sent (a content type): cut, here and in the log.

@@ -28,7 +28,7 @@ import fp from 'fastify-plugin'
 import { type RefusalNote, callLogger } from '../../lib/logging.js'
 import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
-import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, validationMessage } from '../../lib/errors.js'
+import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, serverFailureMessage, validationMessage } from '../../lib/errors.js'
 
 /** An action call's outcome: its status, its body as JSON text, and what a door needs besides. */
 export interface ActionOutcome {
@@ -117,7 +117,7 @@ export default fp(async fastify => {
       outcome = await steps(action, request, input as Record<string, unknown>, door, log)
     } catch (error) {
       log.error({ err: error }, 'request failed')
-      outcome = refused(new Refusal(500, `Something went wrong on the server; try again. If it keeps failing, report request id ${id}.`), null)
+      outcome = refused(new Refusal(500, serverFailureMessage(500, id)), null)
     }
     span.set({ 'http.response.status_code': outcome.statusCode })
     if (outcome.statusCode >= 500) span.fail(String(outcome.statusCode))

@@ -5,10 +5,9 @@
  * refuses (no API key, too many calls, a wrong content type) is -32000 with the same message the
  * HTTP routes give. 5xx details stay in the log.
  */
-import { STATUS_CODES } from 'node:http'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { clip, reportServerError, statusOf } from '../../lib/errors.js'
+import { clip, reportServerError, serverFailureMessage, statusOf } from '../../lib/errors.js'
 import { noteRefusal } from '../../lib/logging.js'
 import { compileStrict } from '../../lib/strict-validator.js'
 
@@ -79,7 +78,7 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   const statusCode = statusOf(error)
   if (statusCode >= 500) {
     return reply.code(statusCode).send(jsonRpcError(INTERNAL_ERROR, reportServerError(error, statusCode, request, reply) ??
-      `Something went wrong on the server (${STATUS_CODES[statusCode]}); try again. If it keeps failing, report request id ${request.id}.`))
+      serverFailureMessage(statusCode, request.id)))
   }
   const message = clip(error.message)
   noteRefusal(request, error.code, message)

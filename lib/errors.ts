@@ -59,17 +59,26 @@ export class Refusal {
 }
 
 /**
+ * Ends a hook with a refusal: its headers on the reply, and the error the route's error handler
+ * answers in its door's form.
+ */
+export function refuseInHook (refusal: Refusal, reply: FastifyReply, done: (error?: Error) => void): void {
+  if (refusal.options.headers !== undefined) reply.headers(refusal.options.headers)
+  done(httpError(refusal.statusCode, refusal.message, refusal.code))
+}
+
+/** What a caller reads of a failure of the server's (5xx): what to do, and the id to report. */
+export const serverFailureMessage = (statusCode: number, requestId: string): string => statusCode === 503
+  ? 'The server is busy or restarting; retry in a few seconds.'
+  : `Something went wrong on the server; try again. If it keeps failing, report request id ${requestId}.`
+
+/**
  * What both error handlers (this one and the MCP door's JSON-RPC one) do with a 5xx before they
  * answer: log it with its stack, except a 503, which is the service shedding load (under-pressure),
  * expected and told once, at warn, by the request's own line (a stack per shed request would flood
  * the log when it matters most). Returns the error's own message when it is one to show (the
  * authorization server does not answer: with Retry-After), else undefined for the handler's own.
  */
-/** What a caller reads of a failure of the server's (5xx): what to do, and the id to report. */
-export const serverFailureMessage = (statusCode: number, requestId: string): string => statusCode === 503
-  ? 'The server is busy or restarting; retry in a few seconds.'
-  : `Something went wrong on the server; try again. If it keeps failing, report request id ${requestId}.`
-
 export function reportServerError (error: FastifyError, statusCode: number, request: FastifyRequest, reply: FastifyReply): string | undefined {
   if (statusCode !== 503) request.log.error({ err: error }, 'request failed')
   if (error.code !== SIGN_IN_UNAVAILABLE) return undefined

@@ -18,7 +18,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { Refusal, SIGN_IN_UNAVAILABLE, httpError } from '../../lib/errors.js'
+import { Refusal, SIGN_IN_UNAVAILABLE, refuseInHook } from '../../lib/errors.js'
 import { IssuerUnavailable, type SignIn, TokenRefused } from './sign-in.js'
 
 declare module 'fastify' {
@@ -110,9 +110,8 @@ export default fp(async fastify => {
 
   const hook: onRequestHookHandler = (request, reply, done) => {
     const answer = (refusal: Refusal | undefined): void => {
-      if (refusal === undefined) return done()
-      if (refusal.options.headers !== undefined) reply.headers(refusal.options.headers)
-      done(httpError(refusal.statusCode, refusal.message, refusal.code))
+      if (refusal === undefined) done()
+      else refuseInHook(refusal, reply, done)
     }
     const checked = check(request)
     if (checked instanceof Promise) checked.then(answer, done)

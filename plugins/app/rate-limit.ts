@@ -31,7 +31,7 @@ import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { FifoMap } from 'toad-cache'
 import type { Action } from './actions.js'
-import { Refusal, httpError } from '../../lib/errors.js'
+import { Refusal, httpError, refuseInHook } from '../../lib/errors.js'
 import { redisCounts } from '../../lib/redis-counts.js'
 import type { Caller } from './caller.js'
 
@@ -182,9 +182,8 @@ export default fp(async fastify => {
   }
   const open: preHandlerHookHandler = (request, reply, done) => {
     charge(request).then(refusal => {
-      if (refusal === undefined) return done()
-      reply.headers(refusal.options.headers as Record<string, number>)
-      done(httpError(429, refusal.message))
+      if (refusal === undefined) done()
+      else refuseInHook(refusal, reply, done)
     }, done)
   }
 

@@ -83,6 +83,7 @@ export default fp(async fastify => {
         redisOptions: { ...connection, username: decodeURIComponent(username), password: decodeURIComponent(password) }
       })
       told.watch(cluster)
+      watchNodes(cluster)
       redis = cluster
       fastify.redis = cluster
       single.disconnect()
@@ -94,7 +95,30 @@ export default fp(async fastify => {
   // let one command of a write through and failed another would leave the write unsent.
   fastify.decorate('redisGuard', async <T>(send: (client: RedisClient | ClusterClient) => Promise<T>): Promise<T> =>
     await breaker.execute(async () => await send(redis)))
-  fastify.addHook('onClose', async () => { redis.disconnect() })
+  let closing = false
+  fastify.addHook('onClose', async () => {
+    closing = true
+    redis.disconnect()
+  })
+
+  /** A cluster stays ready while one of its masters is gone: one line when a node goes, one when it is back. */
+  function watchNodes (cluster: ClusterClient): void {
+    const lost = new Set<string>()
+    const nameOf = (node: RedisClient): string => `${node.options.host ?? ''}:${node.options.port ?? ''}`
+    cluster.on('-node', (node: RedisClient) => {
+      const name = nameOf(node)
+      if (closing || lost.has(name)) return
+      lost.add(name)
+      fastify.log.warn({ redis: name }, 'A Redis cluster node is unreachable: the calls counted on it are answered without the rate limit until it is back')
+    })
+    // (While it is gone, the client adds it again each time it asks the cluster for its slots.)
+    cluster.on('+node', (node: RedisClient) => {
+      node.once('ready', () => {
+        const name = nameOf(node)
+        if (lost.delete(name)) fastify.log.warn({ redis: name }, 'The Redis cluster node is back: the rate limit is shared again')
+      })
+    })
+  }
 
   /** One line when Redis is first reached, one when an outage starts and one when it ends. */
   function tell (): { watch: (client: RedisClient | ClusterClient) => void } {

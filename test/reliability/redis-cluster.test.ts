@@ -60,5 +60,10 @@ t.test('a cluster: counted on every master, one slot per call, fail-open without
   }
   t.comment(`counted again ${Date.now() - restarted} ms after the restart`)
   for (const player of fresh) t.same(await allowance(player), [200, 200, 429], `${player}: the allowance holds again`)
+  const said = (text: string): unknown[] => logs.filter(line => String(line.msg).startsWith(text)).map(line => line.redis)
+  t.same(said('A Redis cluster node is unreachable'), [`127.0.0.1:${cluster.ports[0]}`], 'one line when the master went')
+  t.same(said('The Redis cluster node is back'), [`127.0.0.1:${cluster.ports[0]}`], 'one line when it came back')
+  await app.close()
+  t.equal(said('A Redis cluster node is unreachable').length, 1, 'nothing said of the nodes as the service stops')
   t.notOk(logs.some(line => (line.level as number) >= 50), 'nothing logged as an error')
 })

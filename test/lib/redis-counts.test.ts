@@ -1,17 +1,23 @@
 /** The Redis counter store against a real redis-server: one INCR a call, the window set once and repaired, errors passed on. */
 import { Redis } from 'ioredis'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { type Send, redisCounts } from '../../lib/redis-counts.js'
 import { freePort, startRedis } from '../process-helper.js'
 
 const WINDOW_MS = 60_000
 
-t.test('counts, windows and reads', async t => {
+/** A client of a redis-server of the test's own. */
+async function redisClient (t: Test): Promise<Redis> {
   const port = await freePort()
   await startRedis(t, port)
   const client = new Redis({ port, lazyConnect: true })
   await client.connect()
   t.teardown(() => { client.disconnect() })
+  return client
+}
+
+t.test('counts, windows and reads', async t => {
+  const client = await redisClient(t)
   const send: Send = async commands => await commands(client)
   const Store = redisCounts(send, 'test:')
   const store = new Store({})
@@ -46,11 +52,7 @@ t.test('counts, windows and reads', async t => {
 })
 
 t.test('a window that cannot be set is left for later; an error is passed on', async t => {
-  const port = await freePort()
-  await startRedis(t, port)
-  const client = new Redis({ port, lazyConnect: true })
-  await client.connect()
-  t.teardown(() => { client.disconnect() })
+  const client = await redisClient(t)
   // Everything but PEXPIRE reaches Redis.
   const withoutExpiry: Send = async commands => await commands(new Proxy(client, {
     get: (target, name) => name === 'pexpire' ? async () => { throw new Error('lost') } : Reflect.get(target, name).bind(target)

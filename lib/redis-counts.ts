@@ -1,8 +1,6 @@
 /**
- * A counter store for @fastify/rate-limit in Redis, one Redis or a cluster, made of plain commands:
- * a call is one `INCR`; the call that starts a count also sets its window (`PEXPIRE`), and a count
- * past its allowance reads its window's end (`PTTL`: Retry-After). The plugin's own store runs a Lua
- * script per call, which costs Redis about three times as much (npm run bench prints Redis's CPU per move).
+ * @fastify/rate-limit's counts in Redis (one, or a cluster) as plain commands: one `INCR` a call,
+ * `PEXPIRE` when a count starts, `PTTL` past the allowance (why not the plugin's store: docs/decisions.md).
  */
 import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import type { Cluster, Redis } from 'ioredis'

@@ -1,4 +1,6 @@
 /** GET /: what a GPT builder needs, ready to copy. */
+import { isIP } from 'node:net'
+import { networksOf } from '../../plugins/config.js'
 import { copyable, escapeHtml, page } from './html.js'
 
 /** The GPT editor takes four conversation starters. */
@@ -36,12 +38,17 @@ ${copyable(auth.scope === '' ? '(none)' : auth.scope)}
 /** The GPT's instructions and conversation starters: the actions' guides over their operationIds. */
 export interface GptGuide { instructions: string, starters: readonly string[] }
 
+/** Addresses no one on the internet reaches: this network, private, loopback, link-local, unspecified. */
+const NOT_PUBLIC = networksOf('0.0.0.0/8,10.0.0.0/8,127.0.0.0/8,169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,::/128,::1/128,fc00::/7,fe80::/10')
+
 /** Whether ChatGPT's servers could reach `base`: an https address on a public host name. */
 export function reachableByChatGpt (base: string): boolean {
   const { protocol, hostname } = new URL(base)
   const host = hostname.replace(/^\[|\]$/g, '')
-  const local = host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || (!host.includes('.') && !host.includes(':')) ||
-    /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(host) || /^(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)$/i.test(host)
+  const family = isIP(host)
+  const local = family !== 0
+    ? NOT_PUBLIC.check(host, family === 4 ? 'ipv4' : 'ipv6')
+    : host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || !host.includes('.')
   return protocol === 'https:' && !local
 }
 

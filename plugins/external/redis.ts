@@ -85,12 +85,12 @@ export default fp(async fastify => {
       told.watch(cluster)
       watchNodes(cluster)
       redis = cluster
-      fastify.redis = cluster
       single.disconnect()
       fastify.log.info({ redis: where }, 'Redis is a cluster: the rate limit is counted on its masters')
     }, () => { /* not answered: counted on this one node until it is */ })
   })
-  fastify.decorate('redis', redis)
+  // The client in use, one Redis or the cluster that took its place.
+  fastify.decorate('redis', { getter: () => redis })
   // Each count is sent through the breaker whole (its commands go in one write): a breaker that
   // let one command of a write through and failed another would leave the write unsent.
   fastify.decorate('redisGuard', async <T>(send: (client: RedisClient | ClusterClient) => Promise<T>): Promise<T> =>

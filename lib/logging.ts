@@ -90,15 +90,19 @@ export class OneLinePerRequest extends LogController {
 
   override requestCompleted (_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // A request shed under load (503) is the one line that says so, at warn.
-    const line = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'not found',
-      statusCode: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 100) / 100
-    }
-    const refused = request.refused
-    request.log[reply.statusCode === 503 ? 'warn' : 'info'](refused == null
-      ? line
-      : { method: line.method, route: line.route, statusCode: line.statusCode, ms: line.ms, code: refused.code, message: refused.message }, 'request')
+    request.log[reply.statusCode === 503 ? 'warn' : 'info'](
+      requestLine(request.method, request.routeOptions.url ?? 'not found', reply.statusCode, reply.elapsedTime, request.refused), 'request')
   }
+}
+
+/**
+ * A request's log line: what was called, its status and time, and why it was refused when it was.
+ * Also a tool call's own line (plugins/app/pipeline.ts), so both doors' lines read the same. Built
+ * field by field, not spread: a refusal must cost less than a move.
+ */
+export function requestLine (method: string, route: string, statusCode: number, ms: number, refused: RefusalNote | null | undefined) {
+  const rounded = Math.round(ms * 100) / 100
+  return refused == null
+    ? { method, route, statusCode, ms: rounded }
+    : { method, route, statusCode, ms: rounded, code: refused.code, message: refused.message }
 }

@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { type RefusalNote, callLogger } from '../../lib/logging.js'
+import { type RefusalNote, callLogger, requestLine } from '../../lib/logging.js'
 import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
 import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, serverFailureMessage, validationMessage } from '../../lib/errors.js'
@@ -125,8 +125,7 @@ export default fp(async fastify => {
       // 6. The counters, and 7. the log line, as the HTTP route's would be.
       const ms = performance.now() - started
       gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
-      const line = { method: action.method, route: action.url, statusCode: outcome.statusCode, ms: Math.round(ms * 100) / 100 }
-      log.info(outcome.note === undefined ? line : { ...line, code: outcome.note.code, message: outcome.note.message }, 'request')
+      log.info(requestLine(action.method, action.url, outcome.statusCode, ms, outcome.note), 'request')
     } else if (outcome.note !== undefined) request.refused = outcome.note
     return outcome
   }

@@ -232,19 +232,21 @@ const [bareStart, serviceStart, bareMcpStart, serviceMcpStart] = await measureSt
   { script: 'server.js', env: SERVICE_ENV },
   { script: 'scripts/hello-server.js', first: { body: firstMove.body, headers: firstMove.headers } },
   { script: 'server.js', env: SERVICE_ENV, first: firstMove }
-], 39205)
-const hello = await startServer('scripts/hello-server.js', 39201)
-const control = await startServer('scripts/hello-server.js', 39206, { WORK_US: String(WORK_US) })
-const service = await startServer('server.js', 39202, SERVICE_ENV)
-const sdkMinimal = await startServer('scripts/sdk-minimal-server.js', 39207)
-const redis = await startRedis(39204)
-const withRedis = redis === null ? null : await startServer('server.js', 39203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:39204' })
+], 29205)
+// The bench's ports sit below Linux's ephemeral range (32768 and up by default): a port there may be
+// held by one of the loader's own outgoing connections, and the server then cannot listen on it.
+const hello = await startServer('scripts/hello-server.js', 29201)
+const control = await startServer('scripts/hello-server.js', 29206, { WORK_US: String(WORK_US) })
+const service = await startServer('server.js', 29202, SERVICE_ENV)
+const sdkMinimal = await startServer('scripts/sdk-minimal-server.js', 29207)
+const redis = await startRedis(29204)
+const withRedis = redis === null ? null : await startServer('server.js', 29203, { ...SERVICE_ENV, REDIS_URL: 'redis://127.0.0.1:29204' })
 
 // Refusals, each beside a move: a refusal must cost less than a move, or refusing is the cheap way
 // to keep the server busy. One service takes an API key (its refused-call allowance out of reach),
 // one a single call a minute (every answer past it a 429).
-const guarded = await startServer('server.js', 39210, { ...SERVICE_ENV, API_KEY: 'bench-key-0123456789' })
-const limited = await startServer('server.js', 39211, { ...SERVICE_ENV, RATE_LIMIT_MAX: '1' })
+const guarded = await startServer('server.js', 29210, { ...SERVICE_ENV, API_KEY: 'bench-key-0123456789' })
+const limited = await startServer('server.js', 29211, { ...SERVICE_ENV, RATE_LIMIT_MAX: '1' })
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
 const refusals: Array<{ name: string, server: Server, paths: Call[] }> = [
   { name: 'refusal: POST /mcp, not JSON (400)', server: service, paths: [{ body: '{"jsonrpc":', headers: MCP_HEADERS }] },

@@ -40,9 +40,17 @@ export const errorBody = (statusCode: number, message: string, code?: string): E
 /** The status an error is answered with: its own when it is an error status, else 500. */
 export const statusOf = (error: { statusCode?: number }): number => error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
 
-/** An error to throw from a route or a hook: the error handler answers it with its status and message. */
-export const httpError = (statusCode: number, message: string, code?: string): Error & { statusCode: number } =>
-  Object.assign(new Error(message), { statusCode, ...(code !== undefined ? { code } : {}) })
+/**
+ * An error to throw from a route or a hook: the error handler answers it with its status and
+ * message. A refusal is an answer, not a fault: no stack is captured (about 4 µs, in a request).
+ */
+export function httpError (statusCode: number, message: string, code?: string): Error & { statusCode: number } {
+  const frames = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  const error = new Error(message)
+  Error.stackTraceLimit = frames
+  return Object.assign(error, { statusCode, ...(code !== undefined ? { code } : {}) })
+}
 
 /**
  * A call refused with a message the caller can act on, as the steps of an action call return it

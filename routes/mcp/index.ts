@@ -55,8 +55,14 @@ const takesBatches = (request: FastifyRequest): boolean => {
   return version === undefined || version === '2025-03-26'
 }
 
-/** A body the service would have to decode (gzip and the like): refused, as no MCP client sends one. */
-const refuseEncoded: preParsingHookHandler = (request, _reply, payload, done) => {
+/**
+ * Bodies refused before a byte is read: one the service would have to decode (gzip and the like: no
+ * MCP client sends one), and one longer than the limit (as Fastify would, without its error's stack).
+ */
+const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => {
+  if (Number(request.headers['content-length']) > request.routeOptions.bodyLimit) {
+    return done(httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE'))
+  }
   const encoding = headerOf(request, 'content-encoding')
   if (encoding === undefined || encoding === '' || encoding.toLowerCase() === 'identity') return done(null, payload)
   done(httpError(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
@@ -184,7 +190,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // The door's messages name their player in their _meta (plugins/app/caller.ts), so they are
     // counted once the body is read; @fastify/rate-limit's own hook leaves them alone.
     const config = { playerInMeta: true, rateLimit: false as const }
-    door.post('', { schema: { hide: true }, config, preParsing: refuseEncoded, preHandler: allowances.open }, async (request, reply) => {
+    door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: allowances.open }, async (request, reply) => {
       const { body } = request
       if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))
       return await send(reply, await answerOne(request, body))

@@ -1,0 +1,44 @@
+import t from 'tap'
+import { clip, errorBody, httpError, quoted, serverFailureMessage, statusOf, validationMessage } from '../../lib/errors.js'
+
+t.test('a refusal thrown as an error carries its status and code, and no stack', async t => {
+  const error = httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE')
+  t.ok(error instanceof Error)
+  t.same({ statusCode: error.statusCode, code: (error as { code?: string }).code, message: error.message },
+    { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'Request body is too large' })
+  t.notMatch(error.stack, /\n\s+at /, 'no frame is captured')
+  t.notOk('code' in httpError(429, 'Too many'), 'no code unless given')
+  t.ok(Error.stackTraceLimit > 0, 'other errors keep their stacks')
+  t.match(new Error('a fault').stack, /\n\s+at /)
+})
+
+t.test('an error answer\'s body: the service\'s code only on a 4xx', async t => {
+  t.same(errorBody(400, 'No.', 'invalid_parameter'), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: 'No.' })
+  t.same(errorBody(503, 'Busy.', 'sign_in_unavailable'), { statusCode: 503, error: 'Service Unavailable', message: 'Busy.' })
+  t.same(errorBody(599, 'Odd.'), { statusCode: 599, error: 'Error', message: 'Odd.' })
+})
+
+t.test('the status answered: the error\'s own when it is an error status, else 500', async t => {
+  t.equal(statusOf({ statusCode: 404 }), 404)
+  t.equal(statusOf({ statusCode: 302 }), 500)
+  t.equal(statusOf({}), 500)
+})
+
+t.test('what a caller sent is cut before it is echoed', async t => {
+  t.equal(clip('abc', 3), 'abc')
+  t.equal(clip('abcd', 3), 'ab…')
+  t.equal(quoted('x'.repeat(100), 10), '"xxxxxxxx…')
+})
+
+t.test('a server failure tells what to do, and the id to report', async t => {
+  t.match(serverFailureMessage(503, 'req-1'), /^The server is busy or restarting; retry/)
+  t.match(serverFailureMessage(500, 'req-1'), /report request id req-1\.$/)
+})
+
+t.test('a validation failure in the API\'s terms: the parameter, what it must be, what it got', async t => {
+  const input = { position_1: 'Q', ai_player: '' }
+  t.equal(validationMessage({ keyword: 'enum', instancePath: '/position_1', message: '', params: { allowedValues: ['X', 'O', ''] } }, 'querystring', input),
+    'position_1 must be one of "X", "O", empty (got "Q").')
+  t.match(validationMessage({ keyword: 'type', instancePath: '/ai_player', message: '', params: { type: 'integer' } }, 'querystring', input),
+    /^ai_player must be a whole number/)
+})

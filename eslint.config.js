@@ -1,7 +1,7 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', '.scratch/**'] }),
+  ...neostandard({ ts: true, ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'coverage/**', '.tap/**', '.scratch/**'] }),
   {
     rules: {
       // TypeBox's idiom: a schema const and its Static<> type share one name.

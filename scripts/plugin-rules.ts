@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { parse as parseYaml } from 'yaml'
-import { type Rgba, contrastRatio } from './host-rules.js'
+import { type Rgba, contrastRatio } from '../packages/check-hosts/src/rules.js'
 import { MCP_SCHEMA, PLUGIN_SCHEMA, type PluginFiles } from './plugin-package.js'
 
 export interface Rule { title: string, source: string }

@@ -2,12 +2,11 @@
  * The plugin's screenshots: each action's view as a chat host shows it, after the tool call each
  * default prompt leads to (the action's guide's examples), in Chromium at the width ChatGPT's
  * directory takes (706 px) and a height within its 400 to 860 px. Drawn by the host page of
- * npm run check:hosts (scripts/browser/apps-host.ts), from the live deployment.
+ * npm run check:hosts (packages/check-hosts/browser/apps-host.ts), from the live deployment.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { chromium } from 'playwright-core'
-import { hostPage } from './check-hosts.js'
-import { viewUriOf } from './host-rules.js'
+import { hostPage, viewUriOf } from '../packages/check-hosts/src/index.js'
 import { LIMITS } from './plugin-rules.js'
 
 type Json = Record<string, any>

@@ -1,5 +1,5 @@
 // node scripts/run-built.mjs <command> [arguments]: runs one of the built commands (check:gpt,
-// check:hosts, plugin) from dist/scripts/, building first only when the build is missing or older
+// plugin) from dist/scripts/, building first only when the build is missing or older
 // than a source; with no arguments, or --help, prints the command's usage without building.
 // `node scripts/run-built.mjs --build-if-stale` only builds, when stale (npm run test:conformance).
 // Plain JavaScript: it runs before anything is compiled.
@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const COMMANDS = {
   'check-gpt': 'usage: npm run check:gpt -- <https://your.host> [--key <API key> | --token <access token>]',
-  'check-hosts': 'usage: npm run check:hosts -- <https://your.host/mcp> [--out <folder>] [--token <access token>] [--privacy <url>]',
   plugin: 'usage: npm run plugin -- https://your.host [--out DIR] [--developer NAME] [--support URL] [--website URL] [--category NAME] ' +
     '[--brand-color #RRGGBB] [--brand-color-dark #RRGGBB] [--repository URL] [--name NAME] [--token ACCESS_TOKEN]'
 }

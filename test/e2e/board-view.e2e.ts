@@ -1,6 +1,6 @@
 /**
  * The board view in a real MCP Apps host: Chromium runs the official host side (AppBridge over
- * PostMessageTransport, scripts/browser/apps-host.ts) and renders the server's ui:// resource in an iframe
+ * PostMessageTransport, packages/check-hosts/browser/apps-host.ts) and renders the server's ui:// resource in an iframe
  * sandboxed with allow-scripts alone, under a CSP that allows nothing external; the host's MCP
  * client (the SDK's own) talks to the real server in its own process. Whole games are played by
  * clicking cells, as X and as O; after every click the test checks that the call went through the
@@ -22,7 +22,7 @@ interface ToolCall { name: string, arguments: Record<string, unknown> }
 interface ToolResult { isError?: boolean, structuredContent?: Answer, content: Array<{ type: string, text: string }> }
 
 const hostScript = (await build({
-  entryPoints: [new URL('../../scripts/browser/apps-host.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../../packages/check-hosts/browser/apps-host.ts', import.meta.url).pathname],
   bundle: true,
   format: 'iife',
   write: false

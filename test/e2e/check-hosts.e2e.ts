@@ -5,21 +5,25 @@
  * (test/fixtures/bad-app) each broken rule is named once, with its source, and the exit status is 1;
  * a static key is refused.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
 import t from 'tap'
-import { RULES, type RuleId } from '../../scripts/host-rules.js'
+import { RULES, type RuleId } from '../../packages/check-hosts/src/rules.js'
 import { startBadServer } from '../fixtures/bad-app/server.js'
 import { SCOPE, startIssuer } from '../oauth-issuer.js'
 import { freePort, startBuiltServer } from '../process-helper.js'
 
-const CHECK = new URL('../../dist/scripts/check-hosts.js', import.meta.url).pathname
+// The package's own build, as npm run check:hosts and its publishing make it; then its bin is run.
+const PACKAGE = new URL('../../packages/check-hosts/', import.meta.url).pathname
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: PACKAGE, stdio: 'inherit' })
+const CHECK = join(PACKAGE, JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')).bin['check-hosts'])
 
-/** Runs the built command (what npm run check:hosts runs) without blocking this process, which may serve the target. */
+/** Runs the package's command (what npm run check:hosts runs) without blocking this process, which may serve the target. */
 async function run (...args: string[]): Promise<{ status: number | null, stdout: string, lines: string[] }> {
   const child = spawn(process.execPath, [CHECK, ...args])
   let stdout = ''

@@ -1,12 +1,10 @@
 /**
- * npm run check:hosts -- <url> [--out <folder>] [--token <access token>] [--privacy <url>]
- *
  * What ChatGPT's and Claude's app directories would check of an MCP App server, before it is
  * submitted: the sign-in it asks for, every tool and view descriptor in both protocol revisions
  * (the official MCP client, 2025 and 2026-07-28), each tool called once with its schema's examples,
  * and each view rendered as a host renders it (the MCP Apps bridge in Chromium) in light and dark,
  * at a phone's and a desktop's width, then played to its end by clicks where it is a game. One line
- * per broken rule, naming the rule and its source (scripts/host-rules.ts); exit status 1 when any
+ * per broken rule, naming the rule and its source (src/rules.ts); exit status 1 when any
  * breaks. With --out, the screenshots the submission forms ask for (at least 1000 px wide) and
  * tool-hint-justifications.json, a draft of the one-line justification for each tool's hints.
  *
@@ -15,7 +13,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
 import { build } from 'esbuild'
 import { type Browser, type Frame, type Page, chromium } from 'playwright-core'
@@ -35,7 +33,7 @@ import {
   viewMeasureRules,
   viewRules,
   viewUriOf
-} from './host-rules.js'
+} from './rules.js'
 
 type Json = Record<string, any>
 
@@ -218,11 +216,9 @@ function measureView (): Omit<ViewMeasure, 'requestedHeights'> {
   return { contentHeight: Math.max(root.scrollHeight, doc.body.scrollHeight), frameHeight: page.innerHeight, scrollers, targets, texts }
 }
 
-/** The host page, bundled once (scripts/browser/apps-host.ts), under a CSP that lets the view reach nothing. */
+/** The host page, bundled once (browser/apps-host.ts, beside src/ and dist/), under a CSP that lets the view reach nothing. */
 export async function hostPage (): Promise<(background: string) => string> {
-  // From the sources, or from dist/scripts/ once built: the page is bundled from its TypeScript either way.
-  const root = new URL(import.meta.url.includes('/dist/scripts/') ? '../../' : '../', import.meta.url)
-  const source = fileURLToPath(new URL('scripts/browser/apps-host.ts', root))
+  const source = fileURLToPath(new URL('../browser/apps-host.ts', import.meta.url))
   const script = (await build({ entryPoints: [source], bundle: true, format: 'iife', write: false }))
     .outputFiles[0].text.replaceAll('</script', '<\\/script')
   return background => `<!doctype html><html><head><meta charset="utf-8">
@@ -494,28 +490,4 @@ async function exampleRuns (client: Client, tools: Json[], findings: Finding[]):
     runs.push({ tool, uri, html, args, result })
   }
   return runs
-}
-
-// The command line (test/e2e/check-hosts.e2e.ts runs it as a builder would).
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2)
-  const option = (name: string): string | undefined => {
-    const at = args.indexOf(`--${name}`)
-    return at === -1 ? undefined : args[at + 1]
-  }
-  const target = args.find((arg, i) => !arg.startsWith('--') && (i === 0 || !args[i - 1].startsWith('--')))
-  if (target === undefined) {
-    console.error('usage: npm run check:hosts -- <https://your.host/mcp> [--out <folder>] [--token <access token>] [--privacy <url>]')
-    process.exit(2)
-  }
-  const out = option('out')
-  const token = option('token')
-  const privacy = option('privacy')
-  const { ok, lines } = await checkHosts(target, {
-    ...(out === undefined ? {} : { out }),
-    ...(token === undefined ? {} : { token }),
-    ...(privacy === undefined ? {} : { privacy })
-  })
-  console.log(lines.join('\n'))
-  process.exit(ok ? 0 : 1)
 }

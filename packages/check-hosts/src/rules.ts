@@ -213,7 +213,7 @@ export function resultRules (tool: string, result: unknown): Finding[] {
   return size < LIMITS.resultCharacters ? [] : [{ rule: 'result-size', what: `${clipped(tool)}'s result has ${size} characters` }]
 }
 
-/** What the page measured of the view at one width and theme (scripts/check-hosts.ts, `measureView`). */
+/** What the page measured of the view at one width and theme (src/check-hosts.ts, `measureView`). */
 export interface ViewMeasure {
   /** The heights the view asked its host for (ui/notifications/size-changed), and its content's own. */
   requestedHeights: number[]

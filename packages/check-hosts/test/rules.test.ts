@@ -20,7 +20,7 @@ import {
   viewMeasureRules,
   viewRules,
   viewUriOf
-} from '../../scripts/host-rules.js'
+} from '../src/rules.js'
 
 const rulesOf = (findings: Array<{ rule: string, note?: true }>): string[] => findings.map(finding => `${finding.rule}${finding.note === true ? ' (note)' : ''}`)
 

@@ -13,6 +13,8 @@ COPY plugins ./plugins
 COPY routes ./routes
 COPY views ./views
 COPY scripts ./scripts
+# The plugin maker (scripts/plugin.ts) takes check:hosts's rules and host page from its package.
+COPY packages ./packages
 RUN npm run build
 
 FROM node:24-bookworm-slim

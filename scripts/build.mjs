@@ -14,7 +14,7 @@
 //    (only for a terminal).
 // Plain JavaScript: it runs before anything is compiled.
 import { execFile } from 'node:child_process'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -47,6 +47,9 @@ const run = async (command, args, step) => {
 await rm(dist, { recursive: true, force: true })
 await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], 'the type check')
 await run(process.execPath, ['scripts/build-views.mjs'], 'the views')
+// The plugin maker (dist/scripts/plugin.js) uses check:hosts's package as a library, compiled beside
+// it by tsc: its host page, bundled as it runs, goes beside it too, as in the package.
+await cp(join(root, 'packages/check-hosts/browser'), join(dist, 'packages/check-hosts/browser'), { recursive: true })
 
 // 3. What a start compiles, recorded by starting the app from dist/ with no configuration.
 const { recorded } = await import(pathToFileURL(join(dist, 'lib/made-ahead.js')).href)

@@ -15,7 +15,10 @@ const COMMANDS = {
     '[--brand-color #RRGGBB] [--brand-color-dark #RRGGBB] [--repository URL] [--name NAME] [--token ACCESS_TOKEN]'
 }
 /** What the build reads: a change to any of them makes dist/ stale. */
-const SOURCES = ['app.ts', 'server.ts', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'engine', 'lib', 'plugins', 'routes', 'scripts', 'views', 'packages/check-hosts/src', 'packages/check-hosts/browser']
+const SOURCES = [
+  'app.ts', 'server.ts', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'engine', 'lib', 'plugins', 'routes', 'scripts', 'views',
+  'packages/check-hosts/src', 'packages/check-hosts/browser'
+]
 
 const [command, ...args] = process.argv.slice(2)
 const buildOnly = command === '--build-if-stale'

@@ -13,7 +13,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { madeAhead } from '../../lib/made-ahead.js'
-import type { Caller } from './caller.js'
+import { type Caller, readPlayerHeader } from './caller.js'
 import type { AjvError, Refusal } from '../../lib/errors.js'
 
 /** A prompt argument: a choice among `values` (compared without case), `fallback` when not given. */
@@ -264,7 +264,7 @@ export default fp(async fastify => {
         'another operationId.')
     }
     actions.push(action)
-    const { runAction } = this
+    const { runAction, credentials } = this
     this.route({
       method: action.method,
       url: action.url,
@@ -273,12 +273,17 @@ export default fp(async fastify => {
       config: { rateLimit: false },
       validatorCompiler: checkedByThePipeline,
       serializerCompiler: writtenByThePipeline,
-      // The HTTP door: the input as the route received it, the outcome as an HTTP answer.
+      // The HTTP door: the player id of the GPT's header, then the credentials, before the pipeline.
+      onRequest: credentials.required ? [readPlayerHeader, credentials.hook] : readPlayerHeader,
+      // The input as the route received it, the outcome as an HTTP answer, logged and timed by
+      // Fastify as the request's (plugins/external/metrics.ts, lib/logging.ts).
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const outcome = await runAction(action, request, (action.inputIn === 'query' ? request.query : request.body) ?? {}, 'http')
+        const input = (action.inputIn === 'query' ? request.query : request.body) ?? {}
+        const outcome = await runAction(action, request, input, { door: 'http', log: request.log, id: request.id })
+        if (outcome.note !== undefined) request.refused = outcome.note
         if (outcome.headers !== undefined) reply.headers(outcome.headers)
         return await reply.code(outcome.statusCode).type('application/json; charset=utf-8').send(outcome.json)
       }
     })
   } as FastifyInstance['action'])
-}, { name: 'actions', fastify: '5.x', dependencies: ['pipeline'] })
+}, { name: 'actions', fastify: '5.x', dependencies: ['pipeline', 'auth', 'caller-identity'] })

@@ -19,7 +19,7 @@
  * as its /64 (one subscriber's network: its addresses are free to rotate).
  */
 import { createHash } from 'node:crypto'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
 import type { Config } from '../config.js'
@@ -76,20 +76,21 @@ export interface Caller {
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route's messages name their player in their `_meta` (the MCP door), not in the GPT's header. */
-    playerInMeta?: boolean
-  }
   interface FastifyRequest {
     /** The signed-in person (an access token's `sub`), or null. */
     subject: string | null
+    /**
+     * The host's player id as the door read it (`playerIdOf`): a GPT action's header, a tool
+     * call's `_meta`; null where none was read.
+     */
+    hostId: string | null
     /** Who this call is from, once asked (`fastify.callerOf`). */
     caller: Caller | null
   }
   interface FastifyInstance {
     /** Who this call is from (computed once per request). */
     callerOf: (request: FastifyRequest) => Caller
-    /** Records the request's signed-in subject (plugins/app/auth.ts): from then on it is the caller. */
+    /** Records the request's signed-in subject (plugins/app/auth.ts), before the caller is asked. */
     signedIn: (request: FastifyRequest, subject: string) => void
   }
 }
@@ -106,18 +107,16 @@ export const KEY_ID_MAX = 64
 export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${createHash('sha256').update(id).digest('base64url')}`
 
 /**
- * The host's player id a call carries: at the MCP door, its message's `_meta` alone (the GPT's
- * header belongs to the GPT door: a tool call naming someone in it would spend their moves); at
- * the actions' HTTP routes, the GPT header.
+ * A host's player id as a door hands it over, from where that door's host writes it (each door its
+ * own: a tool call naming someone in the GPT's header would spend their moves): a non-empty text,
+ * cut to 200 characters, else null.
  */
-function hostIdOf (request: FastifyRequest, inMeta: boolean): string | undefined {
-  if (inMeta) {
-    const meta = (request.body as { params?: { _meta?: Record<string, unknown> } } | undefined)?.params?._meta
-    const subject = meta?.[HOST_SUBJECT_META]
-    return typeof subject === 'string' && subject !== '' ? cut(subject) : undefined
-  }
-  const header = request.headers[HOST_PLAYER_HEADER]
-  return typeof header === 'string' && header !== '' ? cut(header) : undefined
+export const playerIdOf = (value: unknown): string | null => typeof value === 'string' && value !== '' ? cut(value) : null
+
+/** The GPT door's hook: the player id of its header, read before the credentials are (a refusal is charged to it). */
+export const readPlayerHeader: onRequestHookHandler = (request, _reply, done) => {
+  request.hostId = playerIdOf(request.headers[HOST_PLAYER_HEADER])
+  done()
 }
 
 // (Named caller-identity: fastify-plugin reads a property named after the plugin off its function,
@@ -130,14 +129,15 @@ export default fp(async fastify => {
     hasTrustedNetworks && trusted.check(request.ip, request.ip.includes(':') ? 'ipv6' : 'ipv4')
 
   fastify.decorateRequest('subject', null)
-  // Decorated, so every request has the same shape whether it is asked or not.
+  // Decorated, so every request has the same shape whether they are set or not.
+  fastify.decorateRequest('hostId', null)
   fastify.decorateRequest('caller', null)
+  // Worked out once, when first asked: on an answered call, once the door has read the player id
+  // and the credentials; a call refused before that is the caller it is then.
   fastify.decorate('callerOf', (request: FastifyRequest): Caller => {
     if (request.caller !== null) return request.caller
-    // Fastify builds routeOptions anew on each read: read once.
-    const inMeta = request.routeOptions.config.playerInMeta === true
     const address = normalizeIP(request.ip)
-    const hostId = hostIdOf(request, inMeta)
+    const hostId = request.hostId ?? undefined
     let caller: Caller
     if (request.subject !== null) {
       const subject = keyId(request.subject)
@@ -160,13 +160,10 @@ export default fp(async fastify => {
     } else {
       caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
     }
-    // Kept once the request's body is read: the door's messages name their player in it.
-    if (!inMeta || request.body !== undefined) request.caller = caller
+    request.caller = caller
     return caller
   })
   fastify.decorate('signedIn', (request: FastifyRequest, subject: string) => {
     request.subject = subject
-    // Asked again: a caller known before the sign-in was not yet the subject.
-    request.caller = null
   })
 }, { name: 'caller-identity', fastify: '5.x', dependencies: ['config'] })

@@ -13,7 +13,10 @@
  *    pipeline on this same request.
  */
 import cors from '@fastify/cors'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify'
+import type {
+  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, preParsingHookHandler
+} from 'fastify'
+import { HOST_SUBJECT_META, playerIdOf } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
 import { readView } from '../../lib/files.js'
 import { type Catalog, catalogOf } from './catalog.js'
@@ -66,6 +69,15 @@ const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => 
   const encoding = headerOf(request, 'content-encoding')
   if (encoding === undefined || encoding === '' || encoding.toLowerCase() === 'identity') return done(null, payload)
   done(httpError(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
+}
+
+/**
+ * The player id a host names in a message's `_meta` (ChatGPT's `openai/subject`), handed to the
+ * caller's rules (plugins/app/caller.ts); the GPT's header is the GPT door's, never read here.
+ */
+const readPlayerMeta: preHandlerHookHandler = (request, _reply, done) => {
+  request.hostId = playerIdOf((request.body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta?.[HOST_SUBJECT_META])
+  done()
 }
 
 /** A 2025 client must take both answers the transport may give (the SDK's transport refuses it so). */
@@ -187,10 +199,10 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     }
     if (credentials.required) door.addHook('onRequest', credentials.hook)
 
-    // The door's messages name their player in their _meta (plugins/app/caller.ts), so they are
-    // counted once the body is read; @fastify/rate-limit's own hook leaves them alone.
-    const config = { playerInMeta: true, rateLimit: false as const }
-    door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: allowances.open }, async (request, reply) => {
+    // The door's messages name their player in their _meta, so they are counted once the body is
+    // read; @fastify/rate-limit's own hook leaves them alone.
+    const config = { rateLimit: false as const }
+    door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: [readPlayerMeta, allowances.open] }, async (request, reply) => {
       const { body } = request
       if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))
       return await send(reply, await answerOne(request, body))

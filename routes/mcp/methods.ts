@@ -3,8 +3,13 @@
  * (./catalog.ts), a tool call run through its action's pipeline on this request. An unknown tool,
  * prompt or resource is a JSON-RPC error; a call the action refuses, a tool result with `isError`.
  */
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { callLogger, requestLine } from '../../lib/logging.js'
+import type { Action, Door } from '../../plugins/app/actions.js'
+import type { ActionOutcome } from '../../plugins/app/pipeline.js'
 import type { Catalog } from './catalog.js'
 import { modern } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
@@ -38,6 +43,23 @@ const TOOL_HINT = "See the tool's input schema."
 const MODERN_MEMBERS = JSON.stringify(modern({})).slice(1, -1)
 
 export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
+  const { gameMetrics, runAction, tracing } = fastify
+
+  /**
+   * A tool call through its action's pipeline, with a log line and counters of its own, as the
+   * HTTP route's: an id of its own, naming the /mcp request that made it.
+   */
+  async function runTool (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> {
+    const started = performance.now()
+    const id = randomUUID()
+    const log = callLogger(request, id, tracing.traceId())
+    const outcome = await runAction(action, request, input, { door, log, id })
+    const ms = performance.now() - started
+    gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
+    log.info(requestLine(action.method, action.url, outcome.statusCode, ms, outcome.note), 'request')
+    return outcome
+  }
+
   async function callTool (call: MethodCall): Promise<Answer> {
     const { params } = call
     const { tools } = catalog()
@@ -52,7 +74,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     if (unknown !== undefined) return toolError(unknown)
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
     const door = params._meta?.[VIEW_CALL_META] === FROM_VIEW ? 'view' : 'mcp'
-    const outcome = await fastify.runAction(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
+    const outcome = await runTool(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
     if (outcome.statusCode !== 200) return toolError(outcome.hint === true ? `${outcome.message as string} ${TOOL_HINT}` : outcome.message as string)
     // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
     const content: CallToolResult['content'] = [{ type: 'text', text: action.text(outcome.answer) }]

@@ -75,13 +75,11 @@ export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = 
  */
 export function queryOf (args: Record<string, unknown>): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(args)) {
-    const values = Array.isArray(value)
-      ? value.map(String)
-      : value === undefined || value === null
-        ? []
-        : [typeof value === 'object' ? JSON.stringify(value) : String(value)]
-    if (values.length > 0) query[name] = values.length === 1 ? values[0] : values
+  for (const name of Object.keys(args)) {
+    const value = args[name]
+    if (value === undefined || value === null) continue
+    if (!Array.isArray(value)) query[name] = typeof value === 'object' ? JSON.stringify(value) : String(value)
+    else if (value.length > 0) query[name] = value.length === 1 ? String(value[0]) : value.map(String)
   }
   return query
 }

@@ -168,12 +168,13 @@ t.test('Redis, sign-in and metrics load when configured, and work', async t => {
   const modules = await stop()
   for (const name of ['ioredis', 'jose', 'fastify-metrics', '@fastify/otel', '@opentelemetry/api']) t.ok(loadedAny(modules, name), `${name} loaded`)
   t.notMatch(output(), /"level":50/, 'nothing went wrong in the log')
-  // Traced: a signed-in call's action holds the sign-in's span and the rate limit's (in Redis).
+  // Traced: a signed-in call's request holds the sign-in's span (its door checks the credentials
+  // before the action runs), and its action the rate limit's (in Redis).
   const signedIn = receiver.spans.filter(span => span.name === 'action humanMove' && span.attributes['http.response.status_code'] === 200)
   t.equal(signedIn.length, 2)
-  for (const step of ['sign-in', 'rate limit']) {
-    t.ok(receiver.spans.some(span => span.name === step && span.parentSpanId === signedIn[0].spanId), `${step} within the action`)
-  }
+  t.ok(receiver.spans.some(span => span.name === 'rate limit' && span.parentSpanId === signedIn[0].spanId), 'the rate limit within the action')
+  t.ok(signedIn[0].parentSpanId !== '' && receiver.spans.some(span => span.name === 'sign-in' && span.parentSpanId === signedIn[0].parentSpanId),
+    'the sign-in within the request, beside the action')
 })
 
 t.test('traces, with an OTLP endpoint: a GPT call and a tool call in each revision keep the caller\'s trace id', async t => {

@@ -1,19 +1,6 @@
 /**
- * The issuer's signing keys (its `jwks_uri`), kept by the service itself so that sign-in survives
- * the issuer's outages and garbage tokens cannot make it hammer the issuer. jose's remote key set
- * refetches after every failed fetch and drops its keys after their maximum age, so a key set
- * that answers 500 was fetched on every call carrying any token, and an outage longer than the
- * keys' age turned every signed-in player away. Here, around jose's local key set:
- * - the keys are fetched again once they are `maxAgeMs` old, in the background: the call that
- *   notices verifies with the keys it has at once (only a call with no usable keys waits);
- * - a token naming a key id the keys do not have fetches them again, at most once per
- *   `cooldownMs` (a rotation is picked up within it); while the fetches fail, such a token is told
- *   the issuer is unavailable (503), not that it is invalid: the key may be newer than the keys kept;
- * - after a failed fetch, the next is made at most once per `retryMs`, whatever the traffic;
- * - while the issuer fails (no answer, an error, or something that is not a key set), the last
- *   good keys keep verifying for up to `staleMs`; with none, the call is told the issuer is
- *   unavailable (a 503, never a 401: it is not the token's fault);
- * - one report when the fetches start failing and one when they succeed again.
+ * The issuer's signing keys, kept by the service around jose's local key set, so that sign-in survives
+ * the issuer's outages and garbage tokens cannot make it hammer the issuer (docs/decisions.md).
  */
 import { createLocalJWKSet, errors, type JWTVerifyGetKey } from 'jose'
 

@@ -1,19 +1,7 @@
 /**
- * Credentials, asked of the actions and of the MCP door that leads to them; pages, docs, the
- * document, /health and the sign-in metadata stay open.
- * - API_KEY: `Authorization: Bearer <API_KEY>` (the GPT editor's "API Key / Bearer" choice). Both
- *   sides are hashed before comparing, so the comparison takes the same time whatever the guess.
- * - OAUTH_ISSUER: an access token of that issuer (plugins/app/sign-in.ts); its subject is then the
- *   player (plugins/app/caller.ts). No token: 401 with a challenge that says where to start
- *   (`resource_metadata`, RFC 9728) and the scopes; a bad token: 401 `invalid_token`; a token
- *   without the scopes: 403 `insufficient_scope` (RFC 6750); the issuer unreachable: 503.
- * With both set, a call is let in with either.
- *
- * Credentials are checked first, so a caller whose credentials are good is never turned away for
- * what others at its address sent. A call without any counts against the caller's open allowance
- * (it gets the challenge that starts a sign-in, or 429 once that allowance is spent); a call whose
- * credentials are refused counts against its sender's allowance of refused calls
- * (plugins/app/rate-limit.ts, `refused`), past which its sender's refused calls get 429.
+ * Credentials, asked of the actions and of the MCP door: the API key or a sign-in's access token
+ * (checked by each door before its call runs; refused ones counted against their sender). Pages, docs,
+ * the document, /health and the sign-in metadata stay open. The answers and why: docs/decisions.md.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'

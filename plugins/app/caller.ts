@@ -1,22 +1,7 @@
 /**
- * Who is calling, in one place, for both doors: the client's address behind proxies, and the
- * player a call counts for. Every rule that needs to know (the rate limit, the log, the MCP door
- * passing a tool call on) asks here.
- *
- * The player, first that applies:
- * 1. the signed-in subject (an OAuth access token's `sub`, set by plugins/app/auth.ts): proven;
- * 2. the host's player id: `_meta["openai/subject"]` on an MCP request (ChatGPT names the person
- *    that way on each tools/call, "an anonymized user id, for rate limiting and identification":
- *    OpenAI Apps SDK reference, "Client-provided _meta"), or a GPT action's
- *    `openai-ephemeral-user-id` header at the actions' HTTP routes (never at the MCP door). Anyone can write either, so it is believed only from
- *    TRUSTED_NETWORKS (the host's published egress ranges) or with the API key; otherwise it still
- *    counts apart, under a ceiling for its address, so rotating ids buys at most that ceiling;
- * 3. the address. From TRUSTED_NETWORKS, a call that names no one (Claude forwards no user id:
- *    support.claude.com, custom connectors) is everyone who calls through that address, so it
- *    counts on an allowance the operator sets for the address (TRUSTED_ADDRESS_MAX).
- *
- * The address is the client's as the proxies in front say it (TRUST_PROXY), an IPv6 address taken
- * as its /64 (one subscriber's network: its addresses are free to rotate).
+ * Who is calling, for both doors: the client's address behind proxies, and the player a call counts
+ * for (a signed-in subject, a host's player id a door hands over, or the address); the rules and why:
+ * docs/decisions.md, "Who calls".
  */
 import { createHash } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'

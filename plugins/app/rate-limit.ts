@@ -1,30 +1,7 @@
 /**
- * Rate limiting, per minute: RATE_LIMIT_MAX calls to each action per player, and a separate, ten
- * times larger allowance per client for everything else (pages, docs, the document, /health, the
- * MCP door's own messages and preflights, and every answer that reaches no route: 404, 405, a body
- * that is not JSON, too large or of another type, a call without credentials), so reading the docs
- * or connecting an MCP client never uses up a player's moves. Who the player is comes from
- * plugins/app/caller.ts:
- * - a signed-in subject or a believed host player id has the player's allowance wherever it calls
- *   from, for its moves and (ten times larger) for the protocol's own messages;
- * - a player id that cannot be believed still counts apart, but every such id of one address
- *   shares a ceiling of ten players' allowances, checked before the id's own count is made, so a
- *   flood of new ids never makes new counters past the ceiling;
- * - the callers of one trusted address that name no one (Claude's users) share TRUSTED_ADDRESS_MAX
- *   (ten players' allowances unless set), and ten times that for the protocol's messages;
- * - anyone else is its address (an IPv6 /64).
- * Calls refused for their credentials (a wrong key, a token that does not verify) have an allowance
- * of their own, a player's: past it, such calls get 429 for the rest of the minute. Only they do:
- * credentials are checked first, so a caller whose credentials are good plays whatever others at
- * its address sent. A trusted address naming no one is many people, so its refusals are answered
- * as they are, never turned into 429: each costs less than a move (npm run bench measures it).
- *
- * @fastify/rate-limit counts: its hook for the open routes, and limiters made with its
- * `createRateLimit` for what the action pipeline (plugins/app/pipeline.ts) and the MCP door ask.
- * In memory, each counter store keeps up to 50,000 counts (a few MB): an exhausted count is only
- * pushed out by 50,000 newer ones within its minute, which the ceiling keeps any one address from
- * making. With REDIS_URL the counts are shared by every replica (lib/redis-counts.ts), one Redis or
- * a cluster, and expire by themselves.
+ * The allowances, per minute: each action's per player, and ten times larger per client for everything
+ * else (pages, the MCP door's own messages, every refused answer), with @fastify/rate-limit's counters,
+ * in memory or in Redis. Who counts as whom: docs/decisions.md, "The allowances".
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify'

@@ -1,26 +1,6 @@
 /**
- * What the chat hosts read from a tool and a view, in one place, with the source each field follows.
- *
- * - MCP Apps (modelcontextprotocol/ext-apps, stable spec 2026-01-26): the tool's
- *   `_meta.ui.resourceUri` and `_meta.ui.visibility` (`["model", "app"]`: the model and the view may
- *   both call it), the older flat key `ui/resourceUri`; the view's `_meta.ui.csp` and
- *   `_meta.ui.prefersBorder`.
- * - ChatGPT (developers.openai.com/apps-sdk/reference, "Tool descriptor parameters", "_meta fields
- *   on tool descriptor", "_meta fields on resources"): `securitySchemes` on the tool and mirrored in
- *   its `_meta`; `openai/outputTemplate` (the alias of `ui.resourceUri`); `openai/widgetAccessible`
- *   (default false: whether the view may call tools through the bridge); the status lines
- *   `openai/toolInvocation/invoking` and `.../invoked` (64 characters at most); the annotations
- *   `readOnlyHint`, `destructiveHint`, `openWorldHint`, listed as required; on the view,
- *   `openai/widgetDescription` and `openai/widgetDomain`.
- * - Claude (the connector directory's checklist; claude-plugins-official, build-mcp-app): every
- *   tool has `readOnlyHint` and `destructiveHint`.
- *
- * The widget domain: ChatGPT requires one for app submission, while Claude rejects any
- * `_meta.ui.domain` that is not its own `{hash}.claudemcpcontent.com` ("Invalid ui.domain
- * format", laravel/mcp issue 218, ext-apps pull request 415), and ChatGPT reads `ui.*` before its
- * aliases. So the view never carries `ui.domain`: the domain goes under ChatGPT's own key,
- * `openai/widgetDomain`, which only ChatGPT reads (the `openai/*` keys are its compatibility
- * fields; other hosts ignore them), and Claude keeps assigning its sandbox domain itself.
+ * What the chat hosts read from a tool and a view (MCP Apps, ChatGPT, Claude), in one place; each
+ * field's source, and why the view carries no `ui.domain`: docs/decisions.md.
  */
 import { RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server'
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/server'

@@ -1,11 +1,5 @@
 /**
- * How each difficulty picks a move. Randomness comes from an injected source so games can be replayed.
- *
- * - hard: perfect play (see solver.ts).
- * - medium: takes a win in one, else blocks the opponent's win in one, else flips a coin: heads the
- *   perfect move, tails any legal move. It never misses the obvious, but it walks into forks often
- *   enough that a person can learn to beat it.
- * - easy: any legal move, uniformly at random.
+ * How each difficulty picks a move; randomness comes from an injected source so games can be replayed.
  */
 import { type Board, type Mark, emptyCells, opponentOf, winningCells } from './board.js'
 import { bestMove } from './solver.js'
@@ -32,7 +26,12 @@ export function seededRandom (seed: number): RandomSource {
   }
 }
 
-/** The cell (0-8) that `mover` plays at `difficulty` on a legal, unfinished board where it is to move. */
+/**
+ * The cell (0-8) that `mover` plays at `difficulty` on a legal, unfinished board where it is to move.
+ * Hard plays perfectly (./solver.ts); easy, any legal move. Medium takes a win in one, else blocks
+ * one, else flips a coin between the perfect move and any legal one: it never misses the obvious,
+ * but walks into forks often enough that a person can learn to beat it.
+ */
 export function chooseMove (board: Board, mover: Mark, difficulty: Difficulty, random: RandomSource): number {
   if (difficulty === 'hard') return bestMove(board)
   if (difficulty === 'easy') return pick(emptyCells(board), random)

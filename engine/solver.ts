@@ -1,17 +1,18 @@
 /**
- * Perfect play by full search, solved once for every reachable position and then answered by lookup.
- *
- * Scoring is the original minimax's, from the mover's point of view: a win d plies after the move
- * scores 10 - d, a loss -10 + d, a draw 0. So the best move never loses, wins as fast as it can and
- * loses as slowly as it can.
- *
- * Ties between equally scored moves are broken by a fixed preference order: the center, then the
- * corners, then the sides, each group in position order (5, 1, 3, 7, 9, 2, 4, 6, 8). The same
- * position therefore always gets the same answer.
+ * Perfect play by full search, solved once for every reachable position and then answered by lookup:
+ * the best move never loses, wins as fast as it can and loses as slowly as it can.
  */
 import { type Board, type Mark, KEY_SPACE, boardKey, emptyCells, opponentOf, place } from './board.js'
 
+/**
+ * The original minimax's scores, from the mover's point of view: a win d plies after the move
+ * scores WIN - d, a loss -WIN + d, a draw 0.
+ */
 export const WIN = 10
+/**
+ * Ties between equally scored moves go by this order: the center, the corners, then the sides, so
+ * the same position always gets the same answer.
+ */
 export const PREFERENCE: readonly number[] = [4, 0, 2, 6, 8, 1, 3, 5, 7]
 
 /** Value of a position for the side to move: the best move's score. */

@@ -1,7 +1,6 @@
 /**
- * Errors as the service says them, in one home: the body of every error answer, the refusal an
- * action call's steps return, the sentence a validation failure becomes, and what is shown of what
- * a caller sent. Both error handlers (plugins/app/errors.ts, the MCP door's) and the pipeline use them.
+ * Errors as the service says them: the body of every error answer, the refusal an action call's
+ * steps return, the sentence a validation failure becomes, and what is shown of what a caller sent.
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'

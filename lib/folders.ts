@@ -1,9 +1,7 @@
 /**
- * The plugins of a folder, registered as @fastify/autoload registers them (fastify/demo's layout):
- * every file of plugins/external and plugins/app, each after the plugins of its folder it names as
- * dependencies, and the index of every folder of routes/, so adding an action is adding a folder.
- * The built server has no folders to read: the build (scripts/build.mjs) replaces this module with
- * the list of what the folders held, registered the same way.
+ * The plugins of a folder, registered as @fastify/autoload registers them (each after the plugins it
+ * names as dependencies; a folder of routes/ is its index), so adding an action is adding a folder.
+ * The build replaces this module with the list of what the folders held, registered the same way.
  */
 import { fileURLToPath } from 'node:url'
 import autoload from '@fastify/autoload'

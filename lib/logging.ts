@@ -1,8 +1,7 @@
 /**
- * The log: pino JSON lines through Fastify's logger, one line per request (method, route, status,
- * time, request id), with ChatGPT's conversation and GPT ids when sent so a game can be followed
- * across calls. These are server options rather than hooks, so they cost no route anything extra.
- * Headers are never logged as a whole: that keeps `authorization` out; the redaction is a second guard.
+ * The log: pino JSON lines, one per request (method, route, status, time, id, ChatGPT's conversation
+ * and GPT ids when sent), as server options that cost no route anything. Headers are never logged
+ * whole, which keeps `authorization` out; the redaction is a second guard.
  */
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { type DestinationStream, type Logger, destination } from 'pino'

@@ -1,9 +1,7 @@
 /**
- * What the build makes ahead of time so that a start does not (scripts/build.mjs): the validators
- * and serializers of the schemas, as standalone code (Ajv's standalone mode, and Fastify's own
- * compilers' standalone modes for the actions), and the engine's solved positions. Each is asked
- * for by a key. From the sources nothing is made ahead, so each is made as the service starts, and
- * recorded: that record is how the build knows what to make, from the same schemas.
+ * What the build makes ahead so a start does not (scripts/build.mjs): schemas' standalone validators
+ * and serializers, and the solved positions, each asked for by a key. From the sources each is made
+ * as the service starts and recorded: the record is how the build knows what to make.
  */
 import { madeByBuild } from './made-by-build.js'
 

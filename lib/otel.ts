@@ -1,10 +1,7 @@
 /**
- * Tracing with OpenTelemetry, loaded only when an OTLP endpoint is configured
- * (plugins/external/otel.ts): the Node SDK's tracer provider, spans sent in batches to the
- * endpoint over OTLP/HTTP (protobuf or JSON), and @fastify/otel, Fastify's own instrumentation, for
- * a span per request. The sampler is OpenTelemetry's, from OTEL_TRACES_SAMPLER and
- * OTEL_TRACES_SAMPLER_ARG (by default the caller's decision, else every trace); headers for the
- * endpoint from OTEL_EXPORTER_OTLP_HEADERS; resource attributes from OTEL_RESOURCE_ATTRIBUTES.
+ * Tracing with OpenTelemetry, loaded only with an OTLP endpoint (plugins/external/otel.ts): the Node
+ * SDK's tracer provider, OTLP/HTTP export in batches, and @fastify/otel for a span per request;
+ * sampler, headers and resource attributes from OpenTelemetry's own variables.
  */
 import {
   type Context, DiagLogLevel, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context, defaultTextMapGetter, diag, propagation, trace

@@ -1,8 +1,7 @@
 /**
- * Schemas checked as they are written: no coercion, no defaults, nothing removed. Fastify's own
- * validator coerces (a query's "5" is a number), which is right for a route's input and wrong for a
- * protocol's envelope (a method named 5 is no method) or the configuration. Ajv, which Fastify
- * loads anyway, compiles them once.
+ * Schemas checked as written (no coercion, no defaults, nothing removed), for a protocol's envelope
+ * and the configuration, where Fastify's coercing validator would be wrong (a method named 5 is no
+ * method). Ajv, which Fastify loads anyway, compiles them once.
  */
 import { createRequire } from 'node:module'
 import type { TSchema } from '@sinclair/typebox'

@@ -1,12 +1,7 @@
 /**
- * What an action is, in one place. A route folder declares its action with `fastify.action({...})`:
- * its method and URL, its TypeBox schema (the input as `querystring` or `body`, the 200 answer,
- * `operationId`, `summary`, `description`, whether it is consequential), how it shows in chat hosts
- * (tool name, prompts, view, status lines), and its handler, a plain function from the validated
- * input to the answer. This plugin keeps the registry every door asks (the OpenAPI document lists
- * the actions, the MCP door offers them as tools) and registers the HTTP route, a thin adapter to
- * the one pipeline both doors run (./pipeline.ts): who calls, credentials, the allowance, the
- * input checked against its schema, the handler, the counters and the log line.
+ * What an action is, and the registry every door asks: a route folder declares one with
+ * `fastify.action({...})` (schema, names in the chat hosts, a handler from the checked input to the
+ * answer), and gets its HTTP route, a thin door onto the one pipeline (./pipeline.ts).
  */
 import { createRequire } from 'node:module'
 import type { Static, TObject, TSchema } from '@sinclair/typebox'

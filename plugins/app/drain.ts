@@ -1,11 +1,7 @@
 /**
- * The drain before a stop. Once `fastify.drain()` is called (on SIGTERM, by server.ts), /health
- * answers 503 so load balancers stop sending new requests, and every answer carries
- * `Connection: close`, so clients and proxies open a fresh connection (to another replica) for
- * their next request instead of reusing this one. A keep-alive connection that stays idle gets no
- * answer to carry that: still idle `idleMs` into the drain, it is closed, while the
- * service still answers the client's next request on a fresh one, rather than at the stop, where a
- * request it sent just then would be reset.
+ * The drain before a stop (`fastify.drain()`, on SIGTERM): /health answers 503, every answer says
+ * `Connection: close`, and keep-alive connections still idle `idleMs` into it are closed while the
+ * service still answers, so no client's request is reset at the stop.
  */
 import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'

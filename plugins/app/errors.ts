@@ -1,9 +1,7 @@
 /**
- * One error handler for the whole service: JSON `{ statusCode, error, message }` always, with a
- * message a person or a chat model can act on; 4xx logged at info, 5xx at error with the request
- * id, and never a stack trace or an internal message in the answer. Every answer counts against
- * the caller's allowance: a refusal made before any route counted the request (a body too large or
- * of another type, a 404) is counted here, and past the allowance it is the 429 instead.
+ * One error handler for the whole service: `{ statusCode, error, message }` with a message a person or
+ * a chat model can act on, never a stack or an internal message. A refusal no allowance counted yet
+ * (a body refused as it is read, a 404) is counted here, and past the allowance it is the 429.
  */
 import fp from 'fastify-plugin'
 import { noteRefusal } from '../../lib/logging.js'

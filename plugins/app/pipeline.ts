@@ -1,8 +1,7 @@
 /**
- * One action call, the same steps for every door (the HTTP route of a GPT's call, plugins/app/actions.ts;
- * a tool call, routes/mcp): the caller's allowance, the input read and checked against the action's
- * schema, then the action. Each door checks the credentials and reads the player id before, and
- * writes the outcome its own way after (the steps are listed in docs/decisions.md, "One pipeline").
+ * One action call, the same steps for every door: the caller's allowance, the input checked against
+ * the action's schema, then the action. Each door reads the player id and checks the credentials before,
+ * and writes the outcome after (docs/decisions.md, "One pipeline, two doors").
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'

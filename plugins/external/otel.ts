@@ -1,10 +1,7 @@
 /**
- * Traces, with an OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): a span for each request, continuing the caller's
- * `traceparent`, and within it the spans of what the request does (the MCP method, the action, the
- * sign-in, the rate limit, the engine), sent to the endpoint; each request's log lines carry its
- * trace id, so the log and the traces join. Unset (or OTEL_SDK_DISABLED=true), no OpenTelemetry
- * module is loaded and every span is its work alone.
+ * Traces, with an OTLP endpoint set: a span for each request, continuing the caller's `traceparent`,
+ * with the spans of what it does within; log lines carry the trace id. Unset (or OTEL_SDK_DISABLED=true),
+ * no OpenTelemetry module is loaded and every span is its work alone (docs/configuration.md).
  */
 import fp from 'fastify-plugin'
 import type { onRequestHookHandler } from 'fastify'

@@ -1,12 +1,7 @@
 /**
- * The OpenAPI document, generated from the routes' TypeBox schemas, and Swagger UI at /docs.
- * The document is OpenAPI 3.1.0 (what the GPT editor accepts); it gets its single `servers`
- * entry per request in routes/openapi/index.ts. With API_KEY set it declares exactly one bearer scheme.
- *
- * Swagger UI is loaded on the first visit to /docs, not at start (it and the static-file server it
- * brings would cost every start, paid by the first move of a replica that scaled to zero): it is
- * served by a small Fastify instance of its own, made then, with this document, and /docs passes
- * the visit on to it.
+ * The OpenAPI 3.1.0 document, generated from the routes' TypeBox schemas, and Swagger UI at /docs,
+ * loaded on the first visit (a Fastify instance of its own then), not at start, which every replica's
+ * first move would pay for.
  */
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'

@@ -1,8 +1,7 @@
 /**
- * GET /human_move: the game's action, offered to GPTs as `humanMove` and to MCP clients as the
- * tool `play_move`, with the prompt `play_tictactoe` and the board view. Compatible with the
- * original service's calls (nine position_N query parameters), plus human_position, ai_player and
- * difficulty.
+ * GET /human_move: the game's action (`humanMove` for GPTs, the tool `play_move`, the prompt
+ * `play_tictactoe` and the board view for MCP hosts), taking the original service's nine position_N
+ * parameters, plus human_position, ai_player and difficulty.
  */
 import type { FastifyPluginAsync } from 'fastify'
 import { answerJson, moveAnswer, moveRequestFrom, normalizeMoveInput, turnRefusal } from './answer.js'

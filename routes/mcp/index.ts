@@ -1,16 +1,7 @@
 /**
- * POST /mcp: every action as an MCP tool (Streamable HTTP, stateless), for ChatGPT apps and
- * connectors, Claude and every MCP client, in both revisions of the protocol (./revisions.ts).
- * Stateless: no session, so any replica can answer any call. The protocol is answered here, on
- * Fastify's own machinery, in this order:
- * 1. the guards of the door's context: Host and Origin (./origin.ts), CORS for ALLOWED_ORIGINS,
- *    credentials (plugins/app/auth.ts), then, once the body is read, the caller's allowance of
- *    messages (plugins/app/rate-limit.ts);
- * 2. what the door refuses before anything is built from a message (./refusals.ts);
- * 3. the JSON-RPC envelope, checked against its schema (./json-rpc.ts);
- * 4. the revision the message is answered in, its envelope and headers (./revisions.ts);
- * 5. the method (./methods.ts), a span when traced (./span.ts): a tool call runs its action's
- *    pipeline on this same request.
+ * POST /mcp: every action as an MCP tool (Streamable HTTP, stateless: any replica answers any call), in
+ * both revisions of the protocol. A message goes through the door's guards (./origin.ts, CORS, the
+ * credentials, the allowance), ./refusals.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
  */
 import cors from '@fastify/cors'
 import type {

@@ -1,9 +1,7 @@
 /**
- * JSON-RPC at the MCP door: the messages' schema, the error codes, answers written as text, and
- * every refusal of the HTTP layer as a JSON-RPC error, which MCP clients read, instead of the HTTP
- * routes' JSON: a body that is not JSON is -32700 (parse error), anything else the HTTP layer
- * refuses (no API key, too many calls, a wrong content type) is -32000 with the same message the
- * HTTP routes give. 5xx details stay in the log.
+ * JSON-RPC at the MCP door: the messages' schema, the error codes, answers written as text, and the
+ * HTTP layer's refusals as JSON-RPC errors (-32700 for a body that is not JSON, else -32000 with the
+ * HTTP routes' message); 5xx details stay in the log.
  */
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'

@@ -1,14 +1,7 @@
 /**
- * The two revisions of MCP the door serves on one endpoint, told apart by what a message carries,
- * as the spec and the SDK's own entry (`classifyInboundRequest`, `validateStandardRequestHeaders`
- * in @modelcontextprotocol/server) tell them apart:
- * - 2026-07-28: stateless, every request carries a `_meta` envelope naming the revision, the
- *   client and its capabilities (the "claim"), and the headers `MCP-Protocol-Version`,
- *   `Mcp-Method` and, for calls by name, `Mcp-Name`, which must agree with the body (-32020);
- * - 2025 (2025-03-26 to 2025-11-25): an `initialize` handshake, then requests with no envelope;
- *   the door keeps no session, so any replica answers any of them.
- * The body decides the revision and the headers are checked against it: a proxy that strips a
- * header cannot change the revision a message is answered in.
+ * The two revisions of MCP the door serves on one endpoint (2025, and 2026-07-28 with its `_meta`
+ * envelope and headers), told apart by the body as the SDK's own entry does; the headers are checked
+ * against it, so a proxy that strips one cannot change the revision (docs/mcp.md).
  */
 import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'

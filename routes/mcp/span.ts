@@ -1,8 +1,7 @@
 /**
- * An MCP request as a span, named and described as OpenTelemetry's conventions for MCP say
- * (`tools/call play_move`, `mcp.method.name`, `gen_ai.tool.name`, `jsonrpc.request.id`...). A
- * 2026-07-28 request may carry its caller's trace context in `_meta` (`traceparent`,
- * `tracestate`): the span then continues the caller's trace, linked to the /mcp request's span.
+ * An MCP request as a span, named as OpenTelemetry's conventions for MCP say (`tools/call play_move`,
+ * `mcp.method.name`, ...); a 2026-07-28 request's `_meta` trace context is continued, linked to the
+ * /mcp request's span.
  */
 import type { Tracing, SpanAttributes } from '../../lib/traces.js'
 import type { Message } from './json-rpc.js'

@@ -1,11 +1,7 @@
 /**
- * GET /openapi.json and /openapi.yaml: the document to import into the GPT editor, with exactly
- * one server, the address this service is reached at. Only the actions are in it.
- *
- * With sign-in (OAUTH_ISSUER), its one security scheme is OAuth's authorization-code flow at the
- * issuer's authorization and token endpoints (from the issuer's metadata), applied to the actions,
- * so the GPT editor fills its OAuth fields from it; the API key, if also set, keeps working but is
- * not in the document (the editor takes one scheme).
+ * GET /openapi.json and /openapi.yaml: the actions' document for the GPT editor, with exactly one
+ * server (this service's address) and one security scheme: the sign-in's OAuth flow when it is on
+ * (the editor takes one; the API key keeps working), else the API key's.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { BEARER_SCHEME } from '../../plugins/external/swagger.js'

@@ -1,9 +1,7 @@
 /**
- * The protected resource metadata (RFC 9728), with OAUTH_ISSUER: where an OAuth client that got a
- * 401 learns which authorization server issues the tokens for this service and which scopes to ask
- * for. At the MCP server's own form, /.well-known/oauth-protected-resource/mcp (the resource is
- * /mcp), and at the root form for clients that probe it first. Open to every origin: browser-based
- * clients read it before they have any token.
+ * The protected resource metadata (RFC 9728), with OAUTH_ISSUER: which authorization server issues
+ * this service's tokens, and the scopes; at /.well-known/oauth-protected-resource/mcp and at the
+ * root form some clients probe first, open to every origin (browsers read it before any token).
  */
 import type { FastifyInstance } from 'fastify'
 

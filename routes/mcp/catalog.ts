@@ -27,7 +27,7 @@ export const CAPABILITIES: ServerCapabilities = {
 }
 
 /** What a 2026-07-28 result adds to a 2025 one: it is complete, names the server, and may say how long it keeps. */
-export type Modern<T> = T & CacheHint & { resultType: 'complete', _meta: ResultMetaObject }
+export type Result2026<T> = T & CacheHint & { resultType: 'complete', _meta: ResultMetaObject }
 
 /**
  * How long a 2026-07-28 client may keep what the lists and the view say: they change only with a
@@ -38,13 +38,14 @@ const CACHE_MS = 5 * 60_000
 const PUBLIC: CacheHint = { ttlMs: CACHE_MS, cacheScope: 'public' }
 const PRIVATE: CacheHint = { ttlMs: CACHE_MS, cacheScope: 'private' }
 
-export function modern<T extends object> (result: T, cache: CacheHint = {}): Modern<T> {
+export function result2026<T extends object> (result: T, cache: CacheHint = {}): Result2026<T> {
   return { ...result, resultType: 'complete', ...cache, _meta: { [SERVER_INFO_KEY]: SERVER_INFO } }
 }
 
 /** A result written for each revision: the 2025 one, and the 2026-07-28 one with its additions. */
 export interface Written { legacy: string, modern: string }
-const written = <T extends object>(result: T, cache?: CacheHint): Written => ({ legacy: JSON.stringify(result), modern: JSON.stringify(modern(result, cache)) })
+const written = <T extends object>(result: T, cache?: CacheHint): Written =>
+  ({ legacy: JSON.stringify(result), modern: JSON.stringify(result2026(result, cache)) })
 
 export interface Catalog {
   /** The actions by tool name. */
@@ -89,7 +90,7 @@ export function catalogOf (actions: readonly Action[], config: Config, pages: Re
       'resources/list': written(resources, PRIVATE),
       'resources/templates/list': written(templates, PUBLIC)
     },
-    discover: JSON.stringify(modern(discover, PUBLIC)),
+    discover: JSON.stringify(result2026(discover, PUBLIC)),
     views: new Map(
       views.map(({ view, meta }) => {
         const read: ReadResourceResult = { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: meta }] }

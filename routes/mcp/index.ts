@@ -106,7 +106,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
       const problem = headerProblem(message, route.version, headers)
       if (problem !== undefined) return rejected(problem, message.id)
       // (A 2026-07-28 request carries its envelope in its params: it has them.)
-      return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, modern: true })
+      return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, revision: 'modern' })
     }
     if (!acceptsBoth(request)) return NOT_ACCEPTABLE
     if (message.method !== 'initialize') {
@@ -115,7 +115,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     }
     // Notifications and posted responses are taken, with nothing to answer.
     if (route.kind !== 'request') return { status: 202 }
-    return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, modern: false })
+    return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, revision: 'legacy' })
   }
 
   /** One posted message, whatever it is: a refusal, or the revision's answer. */

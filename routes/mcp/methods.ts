@@ -11,10 +11,10 @@ import { callLogger, requestLine } from '../../lib/logging.js'
 import type { Action, Door } from '../../plugins/app/actions.js'
 import type { ActionOutcome } from '../../plugins/app/pipeline.js'
 import type { Catalog } from './catalog.js'
-import { modern } from './catalog.js'
+import { result2026 } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
 import { negotiated } from './revisions.js'
-import { type MethodName, hasMethod, isObject } from './method-table.js'
+import { type MethodName, type Revision, hasMethod, isObject } from './method-table.js'
 import { choicesOf, queryOf, unknownArguments } from './tools.js'
 import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
@@ -29,7 +29,7 @@ export interface MethodCall {
   request: FastifyRequest
   id: RequestId
   params: Record<string, any>
-  modern: boolean
+  revision: Revision
 }
 
 const ok = (call: MethodCall, result: string): Answer => ({ status: 200, json: resultText(call.id, result) })
@@ -40,7 +40,7 @@ const error = (call: MethodCall, code: number, message: string, data?: unknown):
 const TOOL_HINT = "See the tool's input schema."
 
 /** What a 2026-07-28 result adds, as JSON members (the same for every call). */
-const MODERN_MEMBERS = JSON.stringify(modern({})).slice(1, -1)
+const RESULT_2026_MEMBERS = JSON.stringify(result2026({})).slice(1, -1)
 
 export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
   const { gameMetrics, runAction, tracing } = fastify
@@ -68,7 +68,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     const args = (params.arguments ?? {}) as Record<string, unknown>
     const toolError = (text: string): Answer => {
       const result: CallToolResult = { content: [{ type: 'text', text }], isError: true }
-      return { ...ok(call, JSON.stringify(call.modern ? modern(result) : result)), errorType: 'tool_error' }
+      return { ...ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result)), errorType: 'tool_error' }
     }
     const unknown = unknownArguments(action, args)
     if (unknown !== undefined) return toolError(unknown)
@@ -78,7 +78,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
     if (outcome.statusCode !== 200) return toolError(outcome.hint === true ? `${outcome.message as string} ${TOOL_HINT}` : outcome.message as string)
     // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
     const content: CallToolResult['content'] = [{ type: 'text', text: action.text(outcome.answer) }]
-    return ok(call, `{"content":${JSON.stringify(content)},"structuredContent":${outcome.json}${call.modern ? `,${MODERN_MEMBERS}` : ''}}`)
+    return ok(call, `{"content":${JSON.stringify(content)},"structuredContent":${outcome.json}${call.revision === 'modern' ? `,${RESULT_2026_MEMBERS}` : ''}}`)
   }
 
   function getPrompt (call: MethodCall): Answer {
@@ -94,17 +94,17 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
       description: prompt.description,
       messages: [{ role: 'user', content: { type: 'text', text: prompt.text(chosen.choices) } }]
     }
-    return ok(call, JSON.stringify(call.modern ? modern(result) : result))
+    return ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result))
   }
 
   function readResource (call: MethodCall): Answer {
     const uri = call.params.uri as string
     const view = catalog().views.get(uri)
     if (view === undefined) return error(call, INVALID_PARAMS, `Resource not found: ${uri}`, { uri })
-    return ok(call, call.modern ? view.modern : view.legacy)
+    return ok(call, view[call.revision])
   }
 
-  const list = (method: keyof Catalog['lists']) => (call: MethodCall): Answer => ok(call, catalog().lists[method][call.modern ? 'modern' : 'legacy'])
+  const list = (method: keyof Catalog['lists']) => (call: MethodCall): Answer => ok(call, catalog().lists[method][call.revision])
 
   const handlers: Record<MethodName, (call: MethodCall) => Answer | Promise<Answer>> = {
     initialize: call => {
@@ -129,14 +129,14 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
   /** Answers a request in its revision; a method the revision does not have is -32601 (with 404 in 2026-07-28). */
   return async (message: Message, call: MethodCall): Promise<Answer> => {
     const method = message.method as string
-    if (hasMethod(method, call.modern ? 'modern' : 'legacy')) return await handlers[method as MethodName](call)
+    if (hasMethod(method, call.revision)) return await handlers[method as MethodName](call)
     // A method of the other revision says which revision it belongs to and how to send it there.
-    const elsewhere = call.modern
+    const elsewhere = call.revision === 'modern'
       ? hasMethod(method, 'legacy') ? `Method not found: ${method} left the protocol in 2026-07-28` : 'Method not found'
       : hasMethod(method, 'modern')
         ? `Method not found: ${method} is a 2026-07-28 method: send it with the MCP-Protocol-Version: 2026-07-28 and Mcp-Method headers and ` +
           'params._meta holding io.modelcontextprotocol/protocolVersion "2026-07-28" and io.modelcontextprotocol/clientCapabilities (docs/mcp.md)'
         : 'Method not found'
-    return { ...error(call, METHOD_NOT_FOUND, elsewhere), status: call.modern ? 404 : 200 }
+    return { ...error(call, METHOD_NOT_FOUND, elsewhere), status: call.revision === 'modern' ? 404 : 200 }
   }
 }

@@ -119,7 +119,7 @@ export function validationMessage (error: AjvError, context: string, input: unkn
 
 /**
  * Counts a refusal that no allowance counted yet (one made before any route ran: a body too large,
- * of another type or not JSON) against the caller's open allowance: the 429 to answer instead once
+ * of another type or not JSON) against the client's allowance: the 429 to answer instead once
  * it is spent, else undefined. 429s and 5xx are not counted.
  */
 async function chargeRefusal (error: { statusCode?: number }, request: FastifyRequest): Promise<Refusal | undefined> {

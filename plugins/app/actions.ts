@@ -264,7 +264,7 @@ export default fp(async fastify => {
       method: action.method,
       url: action.url,
       schema: definition.schema,
-      // Counted by the pipeline's allowance, not by @fastify/rate-limit's hook for the open routes.
+      // Counted by the pipeline's allowance, not by @fastify/rate-limit's hook for the other routes.
       config: { rateLimit: false },
       validatorCompiler: checkedByThePipeline,
       serializerCompiler: writtenByThePipeline,

@@ -50,7 +50,7 @@ export interface Caller {
   /** The counter of the caller's plays: one per player, as `kind` says. */
   playKey: string
   /** The counter of the caller's other calls (pages, the MCP door's own messages): ids never multiply it. */
-  openKey: string
+  clientKey: string
   /**
    * The counter of the caller's refused calls (bad credentials, a refused Origin): an id is believed
    * here only from TRUSTED_NETWORKS, since a key that was refused proves nothing.
@@ -131,19 +131,19 @@ export default fp(async fastify => {
         address,
         ...(hostId !== undefined ? { hostId } : {}),
         playKey: `sub:${subject}`,
-        openKey: `sub:${subject}`,
+        clientKey: `sub:${subject}`,
         refusedKey: `ip:${address}`
       }
     } else if (hostId !== undefined && (API_KEY !== undefined || fromTrustedNetwork(request))) {
       // With the API key, the key proves the call comes from the GPT it was given to.
       const id = `user:${keyId(hostId)}`
-      caller = { kind: 'player', address, hostId, playKey: id, openKey: id, refusedKey: fromTrustedNetwork(request) ? id : `ip:${address}` }
+      caller = { kind: 'player', address, hostId, playKey: id, clientKey: id, refusedKey: fromTrustedNetwork(request) ? id : `ip:${address}` }
     } else if (hostId !== undefined) {
-      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${keyId(hostId)}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
+      caller = { kind: 'unverified', address, hostId, playKey: `id:${address}:${keyId(hostId)}`, clientKey: `ip:${address}`, refusedKey: `ip:${address}` }
     } else if (fromTrustedNetwork(request)) {
-      caller = { kind: 'shared', address, playKey: `shared:${address}`, openKey: `shared:${address}`, refusedKey: `shared:${address}` }
+      caller = { kind: 'shared', address, playKey: `shared:${address}`, clientKey: `shared:${address}`, refusedKey: `shared:${address}` }
     } else {
-      caller = { kind: 'address', address, playKey: `ip:${address}`, openKey: `ip:${address}`, refusedKey: `ip:${address}` }
+      caller = { kind: 'address', address, playKey: `ip:${address}`, clientKey: `ip:${address}`, refusedKey: `ip:${address}` }
     }
     request.caller = caller
     return caller

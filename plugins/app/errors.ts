@@ -37,7 +37,7 @@ export default fp(async fastify => {
 
   const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
   // (The allowances are asked as the request comes: they are set up after this plugin.)
-  const counted: preHandlerHookHandler = (request, reply, done) => { request.server.allowances.open.call(request.server, request, reply, done) }
+  const counted: preHandlerHookHandler = (request, reply, done) => { request.server.allowances.client.call(request.server, request, reply, done) }
   fastify.setNotFoundHandler({ preHandler: counted }, (request, reply) => {
     const path = request.url.split('?')[0]
     // A path that exists with other methods: 405 and the methods it takes, as HTTP says.

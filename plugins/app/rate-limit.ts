@@ -12,7 +12,8 @@ import { Refusal, httpError, refuseInHook } from '../../lib/errors.js'
 import { redisCounts } from '../../lib/redis-counts.js'
 import type { Caller } from './caller.js'
 
-export const OPEN_ROUTES_FACTOR = 10
+/** How many times a player's allowance a client has for everything but moves (pages, MCP messages, refusals). */
+export const CLIENT_FACTOR = 10
 /** How many players' allowances one address may spend with ids that cannot be believed. */
 export const ADDRESS_CEILING_FACTOR = 10
 /** Counts kept by each in-memory store (@fastify/rate-limit's LRU; its default is 5,000). */
@@ -33,10 +34,10 @@ declare module 'fastify' {
     allowances: {
       /** Spends an action call from the caller's allowance: undefined, or the 429 that says how long to wait. */
       play: (action: Action, request: FastifyRequest, caller: Caller) => Promise<Refusal | undefined>
-      /** Counts a message at the MCP door (or a preflight, or a 404) against the caller's open allowance. */
-      open: preHandlerHookHandler
+      /** Counts a message at the MCP door (or a preflight, or a 404) against the client's allowance. */
+      client: preHandlerHookHandler
       /**
-       * Counts the request against the caller's open allowance, once (a request already counted is
+       * Counts the request against the client's allowance (everything but moves), once (a request already counted is
        * not counted again): the 429 once it is spent, else undefined.
        */
       charge: (request: FastifyRequest) => Promise<Refusal | undefined>
@@ -75,21 +76,21 @@ export default fp(async fastify => {
   // Numbers where no address is shared: @fastify/rate-limit awaits a function on every call.
   const allowance = (factor: number): number | ((request: FastifyRequest) => number) =>
     TRUSTED_NETWORKS === undefined ? max * factor : request => (callerOf(request).kind === 'shared' ? sharedMax : max) * factor
-  const openMax = allowance(OPEN_ROUTES_FACTOR)
+  const clientMax = allowance(CLIENT_FACTOR)
   const whose = (caller: Caller, player: boolean): string => caller.kind === 'shared'
     ? 'for everyone calling from this address without signing in'
     : player ? 'per player' : 'per client'
 
   // Every route but the actions and the MCP door (counted below): pages, docs, the document, /health.
   await fastify.register(rateLimit, {
-    max: openMax,
+    max: clientMax,
     timeWindow: WINDOW_MS,
     cache: STORE_SIZE,
     // With REDIS_URL the counts are shared by every replica; a Redis error lets the call through.
     ...(fastify.redis !== null ? { store: redisCounts(fastify.redisGuard, REDIS_NAMESPACE), skipOnError: true } : {}),
     keyGenerator: request => {
       request.counted = true
-      return `{${callerOf(request).openKey}}pages`
+      return `{${callerOf(request).clientKey}}pages`
     },
     // The x-ratelimit-* headers only on a 429 (with Retry-After): ChatGPT reads neither, and
     // three more headers on every answer cost throughput.
@@ -146,18 +147,18 @@ export default fp(async fastify => {
     return undefined
   }
 
-  const openLimit = limiter({ max: openMax, key: request => `{${callerOf(request).openKey}}messages` })
-  const tooManyOpen = (request: FastifyRequest, limit: Limit): Refusal => {
+  const clientLimit = limiter({ max: clientMax, key: request => `{${callerOf(request).clientKey}}messages` })
+  const tooManyForClient = (request: FastifyRequest, limit: Limit): Refusal => {
     gameMetrics.limited('client')
     return new Refusal(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds), undefined, { headers: limitHeaders(limit) })
   }
   async function charge (request: FastifyRequest): Promise<Refusal | undefined> {
     if (request.counted) return undefined
     request.counted = true
-    const limit = await openLimit(request)
-    return limit.isAllowed || !limit.isExceeded ? undefined : tooManyOpen(request, limit)
+    const limit = await clientLimit(request)
+    return limit.isAllowed || !limit.isExceeded ? undefined : tooManyForClient(request, limit)
   }
-  const open: preHandlerHookHandler = (request, reply, done) => {
+  const client: preHandlerHookHandler = (request, reply, done) => {
     charge(request).then(refusal => {
       if (refusal === undefined) done()
       else refuseInHook(refusal, reply, done)
@@ -190,5 +191,5 @@ export default fp(async fastify => {
   }
 
   fastify.decorateRequest('counted', false)
-  fastify.decorate('allowances', { play, open, charge, refused })
+  fastify.decorate('allowances', { play, client, charge, refused })
 }, { name: 'rate-limit', fastify: '5.x', dependencies: ['config', 'caller-identity', 'game-metrics', 'redis'] })

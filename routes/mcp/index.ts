@@ -177,7 +177,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     const origins = listOf(door.config.ALLOWED_ORIGINS)
     if (origins.length > 0) {
       const countPreflight: onRequestHookHandler = (request, reply, done) =>
-        request.method === 'OPTIONS' ? allowances.open.call(door, request, reply, done) : done()
+        request.method === 'OPTIONS' ? allowances.client.call(door, request, reply, done) : done()
       door.addHook('onRequest', countPreflight)
       await door.register(cors, {
         origin: origins,
@@ -193,7 +193,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // The door's messages name their player in their _meta, so they are counted once the body is
     // read; @fastify/rate-limit's own hook leaves them alone.
     const config = { rateLimit: false as const }
-    door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: [readPlayerMeta, allowances.open] }, async (request, reply) => {
+    door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: [readPlayerMeta, allowances.client] }, async (request, reply) => {
       const { body } = request
       if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))
       return await send(reply, await answerOne(request, body))
@@ -205,7 +205,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         url: '',
         schema: { hide: true },
         config,
-        preHandler: allowances.open,
+        preHandler: allowances.client,
         handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
           jsonRpcError(SERVER_ERROR, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.'))
       })

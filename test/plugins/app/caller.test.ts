@@ -33,22 +33,22 @@ t.test('a player id as a door hands it over: a non-empty text, cut to 200 charac
 t.test('from a trusted network: the id is the player; no id, everyone behind the address', async t => {
   const app = await withWho({ TRUSTED_NETWORKS: '127.0.0.1/32' })
   t.same((await who(app, 'alice')).first,
-    { kind: 'player', address: '127.0.0.1', hostId: 'alice', playKey: 'user:alice', openKey: 'user:alice', refusedKey: 'user:alice' })
+    { kind: 'player', address: '127.0.0.1', hostId: 'alice', playKey: 'user:alice', clientKey: 'user:alice', refusedKey: 'user:alice' })
   t.same((await who(app)).first,
-    { kind: 'shared', address: '127.0.0.1', playKey: 'shared:127.0.0.1', openKey: 'shared:127.0.0.1', refusedKey: 'shared:127.0.0.1' })
+    { kind: 'shared', address: '127.0.0.1', playKey: 'shared:127.0.0.1', clientKey: 'shared:127.0.0.1', refusedKey: 'shared:127.0.0.1' })
 })
 
 t.test('with the API key the id is believed, but its refusals are the address\'s', async t => {
   const app = await withWho({ API_KEY: 'k'.repeat(32) })
   const caller = (await app.inject({ url: '/who', headers: { [HOST_PLAYER_HEADER]: 'alice', authorization: `Bearer ${'k'.repeat(32)}` } })).json().first
-  t.same(caller, { kind: 'player', address: '127.0.0.1', hostId: 'alice', playKey: 'user:alice', openKey: 'user:alice', refusedKey: 'ip:127.0.0.1' })
+  t.same(caller, { kind: 'player', address: '127.0.0.1', hostId: 'alice', playKey: 'user:alice', clientKey: 'user:alice', refusedKey: 'ip:127.0.0.1' })
 })
 
 t.test('elsewhere an id counts apart under its address, and no id is the address', async t => {
   const app = await withWho({})
   t.same((await who(app, 'alice')).first,
-    { kind: 'unverified', address: '127.0.0.1', hostId: 'alice', playKey: 'id:127.0.0.1:alice', openKey: 'ip:127.0.0.1', refusedKey: 'ip:127.0.0.1' })
-  t.same((await who(app)).first, { kind: 'address', address: '127.0.0.1', playKey: 'ip:127.0.0.1', openKey: 'ip:127.0.0.1', refusedKey: 'ip:127.0.0.1' })
+    { kind: 'unverified', address: '127.0.0.1', hostId: 'alice', playKey: 'id:127.0.0.1:alice', clientKey: 'ip:127.0.0.1', refusedKey: 'ip:127.0.0.1' })
+  t.same((await who(app)).first, { kind: 'address', address: '127.0.0.1', playKey: 'ip:127.0.0.1', clientKey: 'ip:127.0.0.1', refusedKey: 'ip:127.0.0.1' })
   const long = (await who(app, 'y'.repeat(KEY_ID_MAX + 1))).first
   t.match(long.playKey, /^id:127\.0\.0\.1:#[\w-]{43}$/, 'a long id is keyed by its hash')
 })

@@ -3,7 +3,7 @@
  * for (a signed-in subject, a host's player id a door hands over, or the address); the rules and why:
  * docs/decisions.md, "Who calls".
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
@@ -89,7 +89,7 @@ export const KEY_ID_MAX = 64
  * An id as a counter's key writes it: as it is when short, else a hash of it (43 characters), so
  * no key, in memory or in Redis, grows with what a caller sends (a subject may be 255 characters).
  */
-export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${createHash('sha256').update(id).digest('base64url')}`
+export const keyId = (id: string): string => id.length <= KEY_ID_MAX ? id : `#${hash('sha256', id, 'base64url')}`
 
 /**
  * A host's player id as a door hands it over, from where that door's host writes it (each door its

@@ -137,24 +137,6 @@ t.test('no token: 401 with the challenge that says where to start; a token witho
   }
 })
 
-t.test('the protected resource metadata (RFC 9728), at the MCP form and the root form', async t => {
-  const { issuer, app } = await setUp(t)
-  for (const url of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
-    const res = await app.inject(url)
-    t.same(res.json(), {
-      resource: RESOURCE,
-      authorization_servers: [issuer.url],
-      scopes_supported: [SCOPE],
-      bearer_methods_supported: ['header'],
-      resource_name: 'Tic-tac-toe opponent',
-      resource_documentation: `${PUBLIC_URL}/`
-    }, url)
-    t.equal(res.headers['access-control-allow-origin'], '*', 'browser-based clients read it')
-  }
-  const without = await buildApp(t)
-  t.equal((await without.inject('/.well-known/oauth-protected-resource/mcp')).statusCode, 404, 'none without OAUTH_ISSUER')
-})
-
 t.test('a flood of tokens with unknown key ids fetches the keys a bounded number of times', async t => {
   const { issuer, app } = await setUp(t)
   await call(app, await token(issuer))

@@ -54,7 +54,8 @@ const takesBatches = (request: FastifyRequest): boolean => {
  * MCP client sends one), and one longer than the limit (as Fastify would, without its error's stack).
  */
 const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => {
-  if (Number(request.headers['content-length']) > request.routeOptions.bodyLimit) {
+  // (The door keeps the server's limit; request.routeOptions would build a whole object to say it.)
+  if (Number(request.headers['content-length']) > (request.server.initialConfig.bodyLimit as number)) {
     return done(httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE'))
   }
   const encoding = headerOf(request, 'content-encoding')

@@ -96,11 +96,20 @@ export function reportServerError (error: FastifyError, statusCode: number, requ
 const describeValue = (value: unknown): string => value === '' ? 'empty' : quoted(value)
 
 /**
+ * Where a validation error points: the keys from the validated value down, its JSON pointer decoded.
+ * Each of the service's three readers of Ajv's errors (the API's, the MCP envelope's, the
+ * configuration's) starts here and words the problem for its own reader.
+ */
+export const pathOf = (error: { instancePath: string }): string[] => error.instancePath === ''
+  ? []
+  : error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+
+/**
  * A validation failure in the API's own terms: the parameter, what it must be, what it got.
  * `input` is what was validated (the query, the body, a tool's arguments); `context` names it.
  */
 export function validationMessage (error: AjvError, context: string, input: unknown): string {
-  const name = error.instancePath.slice(1).replaceAll('/', '.') || String(error.params.missingProperty ?? context)
+  const name = pathOf(error).join('.') || String(error.params.missingProperty ?? context)
   const got = (input as Record<string, unknown> | undefined)?.[name]
   const gotText = got === undefined ? '' : ` (got ${describeValue(got)})`
   if (Array.isArray(got)) return `${name} was given ${got.length} times; give it once${gotText}.`

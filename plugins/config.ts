@@ -7,6 +7,7 @@ import { BlockList, isIP } from 'node:net'
 import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import fp from 'fastify-plugin'
+import { pathOf } from '../lib/errors.js'
 import { compileStrict } from '../lib/strict-validator.js'
 
 // Host names (an IPv6 address in brackets) and origins, comma-separated: checked here so a typo
@@ -161,7 +162,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('API_KEY is blank (only spaces): set a key of at least 16 characters, or leave it unset to run without one.')
   }
   if (!checkConfig(values)) {
-    const key = (checkConfig.errors as ErrorObject[])[0].instancePath.slice(1) as keyof Config
+    const key = pathOf((checkConfig.errors as ErrorObject[])[0])[0] as keyof Config
     throw new ConfigError(`${key} must be ${ConfigSchema.properties[key].description}${shown(key, env[key])}.`)
   }
   const valid: Config = values

@@ -6,6 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
+import { pathOf } from '../../lib/errors.js'
 import { HEADER_MISMATCH, INVALID_PARAMS, type Message, SERVER_ERROR, UNSUPPORTED_VERSION } from './json-rpc.js'
 import { isObject, kindOf, specOf } from './method-table.js'
 
@@ -66,7 +67,7 @@ function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: 
   if (checkEnvelope(meta)) return undefined
   // The required keys were looked for above: what Ajv finds is inside one of them.
   const error = (checkEnvelope.errors as ErrorObject[])[0]
-  const path = error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const path = pathOf(error)
   const key = (error.keyword === 'required' ? [...path, String(error.params.missingProperty)] : path).join('.')
   // (Ajv's path leads to a value the envelope has: the one that is wrong, or the object that lacks a key.)
   const value = path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], meta)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { clip, errorBody, httpError, quoted, serverFailureMessage, statusOf, validationMessage } from '../../lib/errors.js'
+import { clip, errorBody, httpError, pathOf, quoted, serverFailureMessage, statusOf, validationMessage } from '../../lib/errors.js'
 
 t.test('a refusal thrown as an error carries its status and code, and no stack', async t => {
   const error = httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE')
@@ -41,4 +41,11 @@ t.test('a validation failure in the API\'s terms: the parameter, what it must be
     'position_1 must be one of "X", "O", empty (got "Q").')
   t.match(validationMessage({ keyword: 'type', instancePath: '/ai_player', message: '', params: { type: 'integer' } }, 'querystring', input),
     /^ai_player must be a whole number/)
+})
+
+t.test('where a validation error points: the keys down, its JSON pointer decoded', async t => {
+  t.same(pathOf({ instancePath: '' }), [])
+  t.same(pathOf({ instancePath: '/position_1' }), ['position_1'])
+  t.same(pathOf({ instancePath: '/_meta/io.modelcontextprotocol~1clientInfo/name' }), ['_meta', 'io.modelcontextprotocol/clientInfo', 'name'])
+  t.same(pathOf({ instancePath: '/a~0b' }), ['a~b'])
 })

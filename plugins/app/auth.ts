@@ -14,9 +14,10 @@ declare module 'fastify' {
     credentials: {
       /** Whether calls need credentials at all (API_KEY or OAUTH_ISSUER). */
       required: boolean
-      /** Checks a call's credentials: undefined when it may go on (a signed-in subject is then set), else why not. */
-      check: (request: FastifyRequest) => Refusal | undefined | Promise<Refusal | undefined>
-      /** The same check as a hook, for the routes that lead to the actions (the MCP door). */
+      /**
+       * Each door's check of a call's credentials, as an onRequest hook: good ones let the call on
+       * (a token's subject signed in), others are refused and counted against their sender.
+       */
       hook: onRequestHookHandler
     }
   }
@@ -107,5 +108,5 @@ export default fp(async fastify => {
     else answer(checked)
   }
 
-  fastify.decorate('credentials', { required, check, hook })
+  fastify.decorate('credentials', { required, hook })
 }, { name: 'auth', fastify: '5.x', dependencies: ['config', 'caller-identity', 'rate-limit', 'sign-in', 'tracing'] })

@@ -37,8 +37,8 @@ declare module 'fastify' {
       /** Counts a message at the MCP door (or a preflight, or a 404) against the client's allowance. */
       client: preHandlerHookHandler
       /**
-       * Counts the request against the client's allowance (everything but moves), once (a request already counted is
-       * not counted again): the 429 once it is spent, else undefined.
+       * Counts the request against the client's allowance (everything but moves), once (a request
+       * already counted is not counted again): the 429 once it is spent, else undefined.
        */
       charge: (request: FastifyRequest) => Promise<Refusal | undefined>
       refused: {

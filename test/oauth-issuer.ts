@@ -41,7 +41,8 @@ export interface IssuerOptions {
   /** The resource (RFC 8707) the tokens are for: this service's PUBLIC_URL + /mcp. */
   resource: string
   keys?: SigningKey[]
-  accessTokenTtl?: number
+  /** How long an access token lives, in seconds, by the grant that issued it (one for every grant). */
+  accessTokenTtl?: number | ((grant: 'authorization_code' | 'refresh_token') => number)
 }
 
 export async function startIssuer (t: Test, options: IssuerOptions): Promise<Issuer> {
@@ -63,10 +64,12 @@ export async function startIssuer (t: Test, options: IssuerOptions): Promise<Iss
         enabled: true,
         defaultResource: async () => options.resource,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: unknown, resource: string) => ({
+        getResourceServerInfo: async (ctx: { oidc: { params?: { grant_type?: string } } }, resource: string) => ({
           scope: SCOPE,
           audience: resource,
-          accessTokenTTL: options.accessTokenTtl ?? 3600,
+          accessTokenTTL: typeof options.accessTokenTtl === 'function'
+            ? options.accessTokenTtl(ctx.oidc.params?.grant_type === 'refresh_token' ? 'refresh_token' : 'authorization_code')
+            : options.accessTokenTtl ?? 3600,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: signing[signing.length - 1].privateJwk.alg as string, kid: signing[signing.length - 1].kid } }
         })

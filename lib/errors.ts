@@ -31,7 +31,7 @@ export const quoted = (value: unknown, max = 80): string => clip(String(JSON.str
 /** Every error answer's body, over HTTP: `{ statusCode, error, code?, message }`. */
 export interface ErrorBody { statusCode: number, error: string, code?: string, message: string }
 
-/** The body of an error answer; a code (the service's own, such as invalid_parameter) only on a 4xx. */
+/** The body of an error answer (the HTTP door's rendering); a code (the service's own, such as invalid_parameter) only on a 4xx. */
 export const errorBody = (statusCode: number, message: string, code?: string): ErrorBody => code !== undefined && statusCode < 500
   ? { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message }
   : { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message }
@@ -39,39 +39,61 @@ export const errorBody = (statusCode: number, message: string, code?: string): E
 /** The status an error is answered with: its own when it is an error status, else 500. */
 export const statusOf = (error: { statusCode?: number }): number => error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
 
-/**
- * An error to throw from a route or a hook: the error handler answers it with its status and
- * message. A refusal is an answer, not a fault: no stack is captured (about 4 µs, in a request).
- */
-export function httpError (statusCode: number, message: string, code?: string): Error & { statusCode: number } {
-  const frames = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  const error = new Error(message)
-  Error.stackTraceLimit = frames
-  return Object.assign(error, { statusCode, ...(code !== undefined ? { code } : {}) })
+/** What a refusal carries besides its status, message and code, for the doors that read it. */
+export interface RefusalDetails {
+  /** The message ends with the door's pointer to the parameters (the API's document, a tool's schema). */
+  hint?: boolean
+  /** Headers on the answer (Retry-After, WWW-Authenticate, RateLimit-*). */
+  headers?: Record<string, string | number>
+  /** The JSON-RPC error code at the MCP door (else -32000, the HTTP layer's), and the error's data. */
+  rpcCode?: number
+  data?: unknown
 }
 
 /**
- * A call refused with a message the caller can act on, as the steps of an action call return it
- * (plugins/app/pipeline.ts): each door answers it in its own form, an HTTP error or an MCP tool
- * error. `hint` adds the door's pointer to the parameters; `headers` go on an HTTP answer.
+ * The service's one error shape: a call refused with a message the caller can act on. Thrown from a
+ * hook or a route, or returned by an action call's steps; each door renders it in its own form (an
+ * HTTP body: errorBody; a JSON-RPC error; a tool result with isError). A refusal is an answer, not
+ * a fault: it captures no stack (about 4 µs, in a request).
  */
-export class Refusal {
-  constructor (
-    readonly statusCode: number,
-    readonly message: string,
-    readonly code?: string,
-    readonly options: { hint?: boolean, headers?: Record<string, string | number> } = {}
-  ) {}
+export class Refusal extends Error {
+  readonly statusCode: number
+  declare readonly code?: string
+  readonly details: RefusalDetails
+  constructor (statusCode: number, message: string, code?: string, details: RefusalDetails = {}) {
+    const frames = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = frames
+    this.statusCode = statusCode
+    if (code !== undefined) this.code = code
+    this.details = details
+  }
 }
 
 /**
- * Ends a hook with a refusal: its headers on the reply, and the error the route's error handler
- * answers in its door's form.
+ * The service's refusals that more than one place makes, as Fastify's createError catalogues its own:
+ * the status and code of each, the message saying the case.
  */
+export const refusals = {
+  /** An input that is not what the action takes (the door adds its pointer to the parameters). */
+  invalidParameter: (message: string): Refusal => new Refusal(400, message, 'invalid_parameter', { hint: true }),
+  /** Past an allowance: when to call again. */
+  tooManyCalls: (message: string, headers: Record<string, string | number>): Refusal => new Refusal(429, message, undefined, { headers }),
+  /** The service sheds load (under-pressure). */
+  busy: (): Refusal => new Refusal(503, 'Service Unavailable'),
+  /** A body longer than the limit, said as Fastify says it. */
+  bodyTooLarge: (): Refusal => new Refusal(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE')
+}
+
+/** A refusal as the HTTP door answers it, with the door's pointer to the parameters where it takes one. */
+export const httpBodyOf = ({ statusCode, message, code, details }: Refusal): ErrorBody =>
+  errorBody(statusCode, details.hint === true ? `${message} ${PARAMETERS_HINT}` : message, code)
+
+/** Ends a hook with a refusal: its headers on the reply, and the refusal for the route's error handler to answer. */
 export function refuseInHook (refusal: Refusal, reply: FastifyReply, done: (error?: Error) => void): void {
-  if (refusal.options.headers !== undefined) reply.headers(refusal.options.headers)
-  done(httpError(refusal.statusCode, refusal.message, refusal.code))
+  if (refusal.details.headers !== undefined) reply.headers(refusal.details.headers)
+  done(refusal)
 }
 
 /** What a caller reads of a failure of the server's (5xx): what to do, and the id to report. */
@@ -166,11 +188,11 @@ export async function answerPastAllowance (
   error: FastifyError,
   request: FastifyRequest,
   reply: FastifyReply,
-  bodyOf: (message: string) => unknown
+  bodyOf: (refusal: Refusal) => unknown
 ): Promise<FastifyReply | undefined> {
   keepConnection(request, reply)
   const limited = await chargeRefusal(error, request)
   if (limited === undefined) return undefined
   noteRefusal(request, error.code, limited.message)
-  return await reply.code(429).headers(limited.options.headers as Record<string, number>).send(bodyOf(limited.message))
+  return await reply.code(429).headers(limited.details.headers as Record<string, number>).send(bodyOf(limited))
 }

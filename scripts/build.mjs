@@ -129,10 +129,11 @@ const madeByBuildModule = [
 const scripts = /\.(?:ts|js)$/
 async function folderList (dir) {
   const entries = (await readdir(join(root, dir), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))
-  // A folder of routes is its index; a folder of plugins is its files.
-  return dir === 'routes'
-    ? entries.filter(entry => entry.isDirectory()).map(entry => join(root, dir, entry.name, 'index.ts'))
-    : entries.filter(entry => entry.isFile() && scripts.test(entry.name) && !entry.name.endsWith('.d.ts')).map(entry => join(root, dir, entry.name))
+  // A folder of routes is its index; a folder of plugins is its files, and the index of each folder
+  // in it (a plugin with modules of its own), as @fastify/autoload reads them.
+  return entries.flatMap(entry => entry.isDirectory()
+    ? [join(root, dir, entry.name, 'index.ts')]
+    : dir !== 'routes' && scripts.test(entry.name) && !entry.name.endsWith('.d.ts') ? [join(root, dir, entry.name)] : [])
 }
 const folders = { 'plugins/external': await folderList('plugins/external'), 'plugins/app': await folderList('plugins/app'), routes: await folderList('routes') }
 const foldersModule = `

@@ -43,7 +43,7 @@ export interface ActionView {
 
 /**
  * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
- * through an MCP Apps host (the view marks its calls, see routes/mcp/tools.ts).
+ * through an MCP Apps host (the view marks its calls, see routes/mcp/view-call.ts).
  */
 export type Door = 'http' | 'mcp' | 'view'
 
@@ -276,7 +276,8 @@ export default fp(async fastify => {
         const input = (action.inputIn === 'query' ? request.query : request.body) ?? {}
         const outcome = await runAction(action, request, input, { door: 'http', log: request.log, id: request.id })
         if (outcome.note !== undefined) request.refused = outcome.note
-        if (outcome.headers !== undefined) reply.headers(outcome.headers)
+        const headers = outcome.refusal?.details.headers
+        if (headers !== undefined) reply.headers(headers)
         return await reply.code(outcome.statusCode).type('application/json; charset=utf-8').send(outcome.json)
       }
     })

@@ -7,20 +7,20 @@ import fp from 'fastify-plugin'
 import { noteRefusal } from '../../lib/logging.js'
 import type { FastifyError, preHandlerHookHandler } from 'fastify'
 import {
-  type AjvError, PARAMETERS_HINT, answerPastAllowance, clip, errorBody, reportServerError, serverFailureMessage, statusOf, validationMessage
+  type AjvError, answerPastAllowance, httpBodyOf, refusals, clip, errorBody, reportServerError, serverFailureMessage, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 export default fp(async fastify => {
   fastify.decorateRequest('refused', null)
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const limited = await answerPastAllowance(error, request, reply, message => errorBody(429, message))
+    const limited = await answerPastAllowance(error, request, reply, httpBodyOf)
     if (limited !== undefined) return limited
     if (error.validation !== undefined) {
       const context = error.validationContext as string
       const input = (request as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context]
       const message = validationMessage(error.validation[0] as AjvError, context, input)
       noteRefusal(request, 'invalid_parameter', message)
-      return reply.code(400).send(errorBody(400, `${message} ${PARAMETERS_HINT}`, 'invalid_parameter'))
+      return reply.code(400).send(httpBodyOf(refusals.invalidParameter(message)))
     }
     const statusCode = statusOf(error)
     if (statusCode >= 500) {

@@ -8,20 +8,17 @@ import fp from 'fastify-plugin'
 import type { RefusalNote } from '../../lib/logging.js'
 import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
-import { type AjvError, PARAMETERS_HINT, Refusal, clip, errorBody, serverFailureMessage, validationMessage } from '../../lib/errors.js'
+import { type AjvError, Refusal, clip, httpBodyOf, refusals, serverFailureMessage, validationMessage } from '../../lib/errors.js'
 
 /** An action call's outcome: its status, its body as JSON text, and what a door needs besides. */
 export interface ActionOutcome {
   statusCode: number
-  /** The answer (200) or the error's body `{ statusCode, error, code?, message }`, as JSON. */
+  /** The answer (200), or the refusal as the HTTP door answers it (`{ statusCode, error, code?, message }`), as JSON. */
   json: string
   /** The answer (200). */
   answer?: unknown
-  /** The refusal's message, without the HTTP door's pointer to the parameters. */
-  message?: string
-  /** Whether the message ends with the door's pointer to the parameters. */
-  hint?: boolean
-  headers?: Record<string, string | number>
+  /** The refusal, for a door that renders it in a form of its own (the MCP door: a tool result). */
+  refusal?: Refusal
   /** Why it was refused, for the call's log line (none for a refusal the handler made). */
   note?: RefusalNote
 }
@@ -47,13 +44,9 @@ declare module 'fastify' {
  * reads it, but a schema's), or not noted (null: a handler's refusal says what it is worth itself).
  */
 function refused (refusal: Refusal, line: 'request refused' | 'invalid request' | null): ActionOutcome {
-  const { statusCode, message, code, options } = refusal
-  const shown = options.hint === true ? `${message} ${PARAMETERS_HINT}` : message
-  // Built field by field, not spread from optional parts: a refusal must cost less than a move.
-  const outcome: ActionOutcome = { statusCode, json: JSON.stringify(errorBody(statusCode, shown, code)), message }
-  if (line !== null) outcome.note = { code, message: line === 'invalid request' ? message : clip(shown) }
-  if (options.hint === true) outcome.hint = true
-  if (options.headers !== undefined) outcome.headers = options.headers
+  const body = httpBodyOf(refusal)
+  const outcome: ActionOutcome = { statusCode: refusal.statusCode, json: JSON.stringify(body), refusal }
+  if (line !== null) outcome.note = { code: refusal.code, message: line === 'invalid request' ? refusal.message : clip(body.message) }
   return outcome
 }
 
@@ -71,14 +64,11 @@ export default fp(async fastify => {
     if (limited !== undefined) return refused(limited, 'request refused')
     // 2. The input.
     const problem = action.normalize?.(input) ?? null
-    if (problem !== null) return refused(new Refusal(400, problem, 'invalid_parameter', { hint: true }), 'request refused')
+    if (problem !== null) return refused(refusals.invalidParameter(problem), 'request refused')
     if (!action.validate(input)) {
       const context = action.inputIn === 'query' ? 'querystring' : 'body'
       // (Ajv keeps the first error only: all of them would let one call cost as much as it likes.)
-      return refused(
-        new Refusal(400, validationMessage((action.validate.errors as AjvError[])[0], context, input), 'invalid_parameter', { hint: true }),
-        'invalid request'
-      )
+      return refused(refusals.invalidParameter(validationMessage((action.validate.errors as AjvError[])[0], context, input)), 'invalid request')
     }
     // 3. The action.
     const answer = await action.handler(input, { door, caller, log })

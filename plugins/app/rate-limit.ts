@@ -8,7 +8,7 @@ import type { FastifyRequest, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { FifoMap } from 'toad-cache'
 import type { Action } from './actions.js'
-import { Refusal, httpError, refuseInHook } from '../../lib/errors.js'
+import { Refusal, refusals, refuseInHook } from '../../lib/errors.js'
 import { redisCounts } from '../../lib/redis-counts.js'
 import type { Caller } from './caller.js'
 
@@ -96,7 +96,7 @@ export default fp(async fastify => {
     // three more headers on every answer cost throughput.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     onExceeded: () => gameMetrics.limited('client'),
-    errorResponseBuilder: (request, context) => httpError(429, tooManyMessage(context.max, whose(callerOf(request), false), Math.ceil(context.ttl / 1000)))
+    errorResponseBuilder: (request, context) => new Refusal(429, tooManyMessage(context.max, whose(callerOf(request), false), Math.ceil(context.ttl / 1000)))
   })
 
   // (`cache` reaches a limiter's store as it does a route's; the plugin's types omit it here.)
@@ -113,7 +113,7 @@ export default fp(async fastify => {
   const ceilingLimit = limiter({ max: ceiling, key: request => `{ip:${callerOf(request).address}}ceiling` })
   const overCeiling = (limit: Limit): Refusal => {
     gameMetrics.limited('address')
-    return new Refusal(429, tooManyMessage(ceiling, 'from one address', limit.ttlInSeconds), undefined, { headers: { 'retry-after': limit.ttlInSeconds } })
+    return refusals.tooManyCalls(tooManyMessage(ceiling, 'from one address', limit.ttlInSeconds), { 'retry-after': limit.ttlInSeconds })
   }
 
   // Each action counts apart, as a route of its own would; the key names the action so the
@@ -138,7 +138,7 @@ export default fp(async fastify => {
     const own = await playLimitOf(action)(request)
     if (!own.isAllowed && own.isExceeded) {
       gameMetrics.limited('player')
-      return new Refusal(429, tooManyMessage(own.max, whose(caller, true), own.ttlInSeconds), undefined, { headers: limitHeaders(own) })
+      return refusals.tooManyCalls(tooManyMessage(own.max, whose(caller, true), own.ttlInSeconds), limitHeaders(own))
     }
     if (unverified) {
       const after = await ceilingLimit(request)
@@ -150,7 +150,7 @@ export default fp(async fastify => {
   const clientLimit = limiter({ max: clientMax, key: request => `{${callerOf(request).clientKey}}messages` })
   const tooManyForClient = (request: FastifyRequest, limit: Limit): Refusal => {
     gameMetrics.limited('client')
-    return new Refusal(429, tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds), undefined, { headers: limitHeaders(limit) })
+    return refusals.tooManyCalls(tooManyMessage(limit.max, whose(callerOf(request), false), limit.ttlInSeconds), limitHeaders(limit))
   }
   async function charge (request: FastifyRequest): Promise<Refusal | undefined> {
     if (request.counted) return undefined
@@ -170,9 +170,9 @@ export default fp(async fastify => {
   // next refusals ask no store; the count itself is shared like any other.
   const refusedLimit = limiter({ max, key: request => `{${callerOf(request).refusedKey}}refused` })
   const spent = new FifoMap<{ until: number, max: number }>(STORE_SIZE, WINDOW_MS)
-  const spentRefusal = (maxCalls: number, seconds: number): Refusal => new Refusal(429,
+  const spentRefusal = (maxCalls: number, seconds: number): Refusal => refusals.tooManyCalls(
     `Too many refused calls: at most ${maxCalls} a minute per client. Wait ${seconds} seconds, then try again with valid credentials.`,
-    undefined, { headers: { 'retry-after': seconds } })
+    { 'retry-after': seconds })
   const refused = {
     async count (request: FastifyRequest): Promise<Refusal | undefined> {
       request.counted = true

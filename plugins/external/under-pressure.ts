@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { httpError } from '../../lib/errors.js'
+import { refusals } from '../../lib/errors.js'
 
 /** How often the event-loop delay is sampled (each sample is the mean over the interval before it). */
 export const SAMPLE_INTERVAL_MS = 1000
@@ -43,7 +43,7 @@ export function connectionLimit (files: number | undefined): { connections: numb
 export const shedding = (shedsFrom: () => number) => async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
   if (performance.now() < shedsFrom()) return
   reply.header('retry-after', RETRY_AFTER_S)
-  throw httpError(503, 'Service Unavailable')
+  throw refusals.busy()
 }
 
 export default fp(async fastify => {

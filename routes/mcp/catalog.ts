@@ -1,24 +1,17 @@
 /**
- * What the door answers the same to every caller: the server's description and the actions as
- * tools, prompts and views, made once the app is ready and written as JSON for each revision.
+ * What the door answers the same to every caller (plugins/app/mcp-catalog: the actions as tools,
+ * prompts and views), written once as JSON for each revision, with the server's description.
  */
 import type {
-  CacheHint, DiscoverResult, InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
-  ReadResourceResult, ResultMetaObject, ServerCapabilities
+  CacheHint, DiscoverResult, InitializeResult, ListResourceTemplatesResult, ResultMetaObject, ServerCapabilities
 } from '@modelcontextprotocol/server'
 import { EXTENSION_ID, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server'
-import { type Action, type ActionPrompt, guideOf } from '../../plugins/app/actions.js'
-import type { Config } from '../../plugins/config.js'
+import type { McpCatalog } from '../../plugins/app/mcp-catalog/index.js'
 import { packageInfo } from '../../lib/files.js'
-import { hostSettingsOf, viewMeta } from './host-meta.js'
 import { MODERN_VERSIONS, SERVER_INFO_KEY } from './revisions.js'
-import { VIEW_MIME_TYPE, promptOf, toolOf } from './tools.js'
 
 export const SERVER_INFO = { name: packageInfo.name, version: packageInfo.version, title: 'Tic-tac-toe opponent' }
-/**
- * What the server offers, with the MCP Apps extension (its views' MIME type) in both revisions, as
- * ext-apps 2.x hosts read it.
- */
+/** What the server offers, with the MCP Apps extension (its views' MIME type) in both revisions, as ext-apps 2.x hosts read it. */
 export const CAPABILITIES: ServerCapabilities = {
   tools: {},
   prompts: {},
@@ -47,10 +40,8 @@ export interface Written { legacy: string, modern: string }
 const written = <T extends object>(result: T, cache?: CacheHint): Written =>
   ({ legacy: JSON.stringify(result), modern: JSON.stringify(result2026(result, cache)) })
 
-export interface Catalog {
-  /** The actions by tool name. */
-  tools: ReadonlyMap<string, Action>
-  prompts: ReadonlyMap<string, ActionPrompt>
+/** The answers the same for every caller, as text. */
+export interface Answers {
   /** Every list, by method. */
   lists: Readonly<Record<'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list', Written>>
   discover: string
@@ -59,44 +50,20 @@ export interface Catalog {
   initialize: (version: string) => string
 }
 
-export function catalogOf (actions: readonly Action[], config: Config, pages: ReadonlyMap<string, string>): Catalog {
-  const settings = hostSettingsOf(config)
-  const prompts = actions.flatMap(action => action.prompts)
-  const views = actions.flatMap(action => action.view ?? []).map(view => ({ view, meta: viewMeta(view, settings) }))
-  const tools: ListToolsResult = { tools: actions.map(action => toolOf(action, settings)) }
-  const promptList: ListPromptsResult = { prompts: prompts.map(promptOf) }
-  const resources: ListResourcesResult = {
-    resources: views.map(({ view, meta }) => ({
-      uri: view.uri,
-      name: view.name,
-      title: view.title,
-      description: view.description,
-      mimeType: VIEW_MIME_TYPE,
-      _meta: meta
-    }))
-  }
+export function answersOf ({ toolList, promptList, resourceList, views, instructions }: McpCatalog): Answers {
   // The resources are the views, each at a fixed address: no templates (listed empty, as the
   // resources capability asks).
   const templates: ListResourceTemplatesResult = { resourceTemplates: [] }
-  // The actions' own instructions, over their tools' names: ChatGPT and Claude read them.
-  const { instructions } = guideOf(actions, action => action.toolName)
   const discover: DiscoverResult = { supportedVersions: [...MODERN_VERSIONS], capabilities: CAPABILITIES, instructions }
   return {
-    tools: new Map(actions.map(action => [action.toolName, action])),
-    prompts: new Map(prompts.map(prompt => [prompt.name, prompt])),
     lists: {
-      'tools/list': written(tools, PUBLIC),
+      'tools/list': written(toolList, PUBLIC),
       'prompts/list': written(promptList, PUBLIC),
-      'resources/list': written(resources, PRIVATE),
+      'resources/list': written(resourceList, PRIVATE),
       'resources/templates/list': written(templates, PUBLIC)
     },
     discover: JSON.stringify(result2026(discover, PUBLIC)),
-    views: new Map(
-      views.map(({ view, meta }) => {
-        const read: ReadResourceResult = { contents: [{ uri: view.uri, mimeType: VIEW_MIME_TYPE, text: pages.get(view.name) as string, _meta: meta }] }
-        return [view.uri, written(read, PRIVATE)]
-      })
-    ),
+    views: new Map([...views].map(([uri, read]) => [uri, written(read, PRIVATE)])),
     initialize: version =>
       JSON.stringify({ protocolVersion: version, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions } satisfies InitializeResult)
   }

@@ -9,16 +9,14 @@ import type {
 } from 'fastify'
 import { HOST_SUBJECT_META, playerIdOf } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
-import { readView } from '../../lib/files.js'
-import { type Catalog, catalogOf } from './catalog.js'
-import { INVALID_REQUEST, type Message, SERVER_ERROR, echoId, errorText, isMessage, jsonRpcError, jsonRpcErrorHandler } from './json-rpc.js'
-import { answerPastAllowance, clip, httpError } from '../../lib/errors.js'
+import { type Answers, answersOf } from './catalog.js'
+import { type Message, type RequestId, echoId, isMessage, isRequestId, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
+import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
-import { type ToolNames, toolNamesOf } from './method-table.js'
-import { shapeErrorOf } from './refusals.js'
-import { type McpHeaders, type Rejection, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
+import { shapeRefusalOf } from './refusals.js'
+import { type McpHeaders, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
 
 /** A header's value without the optional whitespace around it (RFC 9110); Node joins repeated headers. */
 function headerOf (request: FastifyRequest, name: string): string | undefined {
@@ -32,10 +30,8 @@ const mcpHeadersOf = (request: FastifyRequest): McpHeaders => ({
   name: headerOf(request, 'mcp-name')
 })
 
-const rejected = (rejection: Rejection, id: Message['id'] | null): Answer => ({
-  status: rejection.status,
-  json: errorText(rejection.code, rejection.message, id ?? null, rejection.data)
-})
+/** A refusal as the door answers it: its status, and its JSON-RPC error answering `id`. */
+const refused = (refusal: Refusal, id: RequestId | null = null): Answer => ({ status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, id)) })
 
 /** The most messages a batch may hold: each is answered as if posted alone. */
 export const MAX_BATCH = 16
@@ -56,11 +52,11 @@ const takesBatches = (request: FastifyRequest): boolean => {
 const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => {
   // (The door keeps the server's limit; request.routeOptions would build a whole object to say it.)
   if (Number(request.headers['content-length']) > (request.server.initialConfig.bodyLimit as number)) {
-    return done(httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE'))
+    return done(refusals.bodyTooLarge())
   }
   const encoding = headerOf(request, 'content-encoding')
   if (encoding === undefined || encoding === '' || encoding.toLowerCase() === 'identity') return done(null, payload)
-  done(httpError(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
+  done(new Refusal(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
 }
 
 /**
@@ -77,42 +73,32 @@ const acceptsBoth = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept
   return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream')
 }
-const NOT_ACCEPTABLE: Answer = {
-  status: 406,
-  json: errorText(SERVER_ERROR, 'Not Acceptable: Client must accept both application/json and text/event-stream', null)
-}
+const NOT_ACCEPTABLE = refused(rpcRefusals.transport(406, 'Not Acceptable: Client must accept both application/json and text/event-stream'))
 
 export default async function mcp (fastify: FastifyInstance): Promise<void> {
-  // The actions' views are read and everything the door lists is written once the server is ready
-  // (every action is registered by then): a view that was not built stops the start instead of
-  // failing a host's first read.
-  let catalog: Catalog | undefined
-  let toolNames: ToolNames = new Map()
-  fastify.addHook('onReady', async () => {
-    const pages = new Map<string, string>()
-    for (const action of fastify.actions) if (action.view !== undefined) pages.set(action.view.name, await readView(action.view.name))
-    catalog = catalogOf(fastify.actions, fastify.config, pages)
-    toolNames = toolNamesOf(fastify.actions)
-  })
-  const answerMethod = traced(fastify.tracing, methodsOf(fastify, () => catalog as Catalog))
+  // Everything the door lists is written once the catalogue is made (plugins/app/mcp-catalog's
+  // onReady runs first: it is the app's).
+  let answers: Answers | undefined
+  fastify.addHook('onReady', async () => { answers = answersOf(fastify.mcpCatalog) })
+  const answerMethod = traced(fastify.tracing, methodsOf(fastify, () => answers as Answers))
 
   async function answer (request: FastifyRequest, message: Message): Promise<Answer> {
     const headers = mcpHeadersOf(request)
     const route = routeOf(message, headers)
-    if ('rejection' in route) return rejected(route.rejection, echoId(message))
+    if ('refusal' in route) return refused(route.refusal, echoId(message))
     if (route.revision === 'modern') {
       const unsupported = unsupportedModern(route.version)
-      if (unsupported !== undefined) return rejected(unsupported, echoId(message))
+      if (unsupported !== undefined) return refused(unsupported, echoId(message))
       if (route.kind === 'notification') return { status: 202 }
       const problem = headerProblem(message, route.version, headers)
-      if (problem !== undefined) return rejected(problem, message.id)
+      if (problem !== undefined) return refused(problem, message.id)
       // (A 2026-07-28 request carries its envelope in its params: it has them.)
       return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, revision: 'modern' })
     }
     if (!acceptsBoth(request)) return NOT_ACCEPTABLE
     if (message.method !== 'initialize') {
       const unsupported = unsupportedLegacyHeader(headers.version)
-      if (unsupported !== undefined) return rejected(unsupported, null)
+      if (unsupported !== undefined) return refused(unsupported)
     }
     // Notifications and posted responses are taken, with nothing to answer.
     if (route.kind !== 'request') return { status: 202 }
@@ -121,11 +107,9 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
 
   /** One posted message, whatever it is: a refusal, or the revision's answer. */
   async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
-    const shapeError = shapeErrorOf(body, toolNames)
-    if (shapeError !== undefined) return { status: 400, json: JSON.stringify(shapeError) }
-    if (!isMessage(body)) {
-      return { status: 400, json: errorText(INVALID_REQUEST, 'Bad Request: the request body is not a valid JSON-RPC message', echoId(body)) }
-    }
+    const shapeRefusal = shapeRefusalOf(body, fastify.mcpCatalog.argumentNames)
+    if (shapeRefusal !== undefined) return refused(shapeRefusal, isRequestId((body as { id?: unknown }).id) ? (body as Message).id as RequestId : null)
+    if (!isMessage(body)) return refused(rpcRefusals.invalidRequest('Bad Request: the request body is not a valid JSON-RPC message'), echoId(body))
     return await answer(request, body)
   }
 
@@ -136,16 +120,16 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
    */
   async function answerBatch (request: FastifyRequest, batch: unknown[]): Promise<Answer> {
     if (batch.length === 0 || batch.length > MAX_BATCH) {
-      return { status: 400, json: errorText(INVALID_REQUEST, `A batch holds 1 to ${MAX_BATCH} messages (got ${batch.length}).`, null) }
+      return refused(rpcRefusals.invalidRequest(`A batch holds 1 to ${MAX_BATCH} messages (got ${batch.length}).`))
     }
     const answers: string[] = []
     for (const [index, message] of batch.entries()) {
       let one: Answer
       if (index > 0) request.counted = false
       const limited = index > 0 ? await allowances.charge(request) : undefined
-      if (limited !== undefined) one = { status: 429, json: errorText(SERVER_ERROR, limited.message, echoId(message)) }
+      if (limited !== undefined) one = refused(limited, echoId(message))
       else if ((message as { method?: unknown } | null)?.method === 'initialize') {
-        one = { status: 400, json: errorText(INVALID_REQUEST, 'initialize may not be part of a batch: send it alone, first.', echoId(message)) }
+        one = refused(rpcRefusals.invalidRequest('initialize may not be part of a batch: send it alone, first.'), echoId(message))
       } else one = await answerOne(request, message)
       if (one.json !== undefined) answers.push(one.json)
     }
@@ -165,7 +149,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     // Every answer counts: a body refused before the route ran (not JSON, too large, another type)
     // is counted here, and past the caller's allowance it is the 429 instead.
     door.setErrorHandler(async (error: FastifyError, request, reply) => {
-      return await answerPastAllowance(error, request, reply, message => jsonRpcError(SERVER_ERROR, message)) ??
+      return await answerPastAllowance(error, request, reply, rpcErrorOf) ??
         jsonRpcErrorHandler(error, request, reply)
     })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.
@@ -208,7 +192,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         config,
         preHandler: allowances.client,
         handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
-          jsonRpcError(SERVER_ERROR, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.'))
+          rpcErrorOf(rpcRefusals.transport(405, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.')))
       })
     }
   }, { prefix: '/mcp' })

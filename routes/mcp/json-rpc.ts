@@ -1,11 +1,11 @@
 /**
- * JSON-RPC at the MCP door: the messages' schema, the error codes, answers written as text, and the
- * HTTP layer's refusals as JSON-RPC errors (-32700 for a body that is not JSON, else -32000 with the
- * HTTP routes' message); 5xx details stay in the log.
+ * JSON-RPC at the MCP door: the messages' schema, the error codes, the door's refusals and their
+ * rendering as JSON-RPC errors (the HTTP layer's: -32700 for a body that is not JSON, else -32000
+ * with the HTTP routes' message); answers written as text; 5xx details stay in the log.
  */
 import { Type } from '@sinclair/typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { clip, reportServerError, serverFailureMessage, statusOf } from '../../lib/errors.js'
+import { Refusal, clip, reportServerError, serverFailureMessage, statusOf } from '../../lib/errors.js'
 import { noteRefusal } from '../../lib/logging.js'
 import { compileStrict } from '../../lib/strict-validator.js'
 
@@ -64,6 +64,26 @@ export function jsonRpcError (code: number, message: string, id: RequestId | nul
   return { jsonrpc: '2.0' as const, error: { code, message, ...(data !== undefined ? { data } : {}) }, id }
 }
 
+/** A refusal as a JSON-RPC error: its own code, else the HTTP layer's (-32000), and its data. */
+export const rpcErrorOf = (refusal: Refusal, id: RequestId | null = null) =>
+  jsonRpcError(refusal.details.rpcCode ?? SERVER_ERROR, refusal.message, id, refusal.details.data)
+
+/** The door's own refusals of a message, each with its JSON-RPC code (JSON-RPC's, or MCP's). */
+export const rpcRefusals = {
+  /** Not a JSON-RPC message the door takes (-32600). */
+  invalidRequest: (message: string): Refusal => new Refusal(400, message, undefined, { rpcCode: INVALID_REQUEST }),
+  /** Params a method cannot take (-32602). */
+  invalidParams: (message: string, data?: unknown): Refusal => new Refusal(400, message, undefined, { rpcCode: INVALID_PARAMS, data }),
+  /** Revision 2026-07-28: a header that disagrees with the body (-32020). */
+  headerMismatch: (header: string, body: string): Refusal => new Refusal(400, `Bad Request: the request headers and body disagree: ${body}`,
+    undefined, { rpcCode: HEADER_MISMATCH, data: { mismatch: { header, body } } }),
+  /** Revision 2026-07-28: a revision the door does not serve (-32022), naming the ones it does. */
+  unsupportedVersion: (requested: string, supported: readonly string[]): Refusal => new Refusal(400, `Unsupported protocol version: ${requested}`,
+    undefined, { rpcCode: UNSUPPORTED_VERSION, data: { supported: [...supported], requested } }),
+  /** What the HTTP layer refuses (-32000, as the SDK's transports say it). */
+  transport: (statusCode: number, message: string): Refusal => new Refusal(statusCode, message)
+}
+
 /** A result answer, its result already JSON (made once, for the lists; or around an action's answer). */
 export const resultText = (id: RequestId, result: string): string => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}`
 
@@ -71,6 +91,9 @@ export const resultText = (id: RequestId, result: string): string => `{"jsonrpc"
 export const errorText = (code: number, message: string, id: RequestId | null, data?: unknown): string => JSON.stringify(jsonRpcError(code, message, id, data))
 
 const NOT_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY'])
+const NOT_JSON_BODY = new Refusal(400, 'The body is not valid JSON: send one JSON-RPC message, such as {"jsonrpc":"2.0","id":1,"method":"tools/list"}.',
+  undefined, { rpcCode: PARSE_ERROR })
+const NOT_JSON_TYPE = rpcRefusals.transport(415, 'Unsupported Media Type: Content-Type must be application/json')
 
 export function jsonRpcErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const statusCode = statusOf(error)
@@ -80,12 +103,8 @@ export function jsonRpcErrorHandler (error: FastifyError, request: FastifyReques
   }
   const message = clip(error.message)
   noteRefusal(request, error.code, message)
-  if (NOT_JSON.has(error.code)) {
-    return reply.code(400).send(jsonRpcError(PARSE_ERROR, 'The body is not valid JSON: send one JSON-RPC message, such as ' +
-      '{"jsonrpc":"2.0","id":1,"method":"tools/list"}.'))
-  }
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return reply.code(415).send(jsonRpcError(SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json'))
-  }
-  return reply.code(statusCode).send(jsonRpcError(SERVER_ERROR, message))
+  const refusal = NOT_JSON.has(error.code)
+    ? NOT_JSON_BODY
+    : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? NOT_JSON_TYPE : rpcRefusals.transport(statusCode, message)
+  return reply.code(refusal.statusCode).send(rpcErrorOf(refusal))
 }

@@ -2,8 +2,6 @@
  * Every method the door answers, written once: the revisions that have it, the params field that
  * names what it calls (Mcp-Name mirrors it, a span records it) and the first problem with its params.
  */
-import type { Action } from '../../plugins/app/actions.js'
-
 export type Revision = 'legacy' | 'modern'
 
 export interface MethodSpec {
@@ -16,8 +14,6 @@ export interface MethodSpec {
 
 /** The tools' argument names, to check a call against before anything is built from it. */
 export type ToolNames = ReadonlyMap<string, readonly string[]>
-export const toolNamesOf = (actions: readonly Action[]): ToolNames =>
-  new Map(actions.map(action => [action.toolName, Object.keys(action.input.properties)]))
 
 export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 

@@ -7,15 +7,15 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Refusal } from '../../lib/errors.js'
 import { callLogger, requestLine } from '../../lib/logging.js'
 import type { Action, Door } from '../../plugins/app/actions.js'
 import type { ActionOutcome } from '../../plugins/app/pipeline.js'
-import type { Catalog } from './catalog.js'
-import { result2026 } from './catalog.js'
+import { type Answers, result2026 } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
 import { negotiated } from './revisions.js'
 import { type MethodName, type Revision, hasMethod, isObject } from './method-table.js'
-import { choicesOf, queryOf, unknownArguments } from './tools.js'
+import { choicesOf, queryOf, unknownArguments } from './arguments.js'
 import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
 /**
@@ -39,10 +39,14 @@ const error = (call: MethodCall, code: number, message: string, data?: unknown):
 /** Where a refused tool call's message points, as the HTTP route's points to its document. */
 const TOOL_HINT = "See the tool's input schema."
 
+/** A refused tool call as the tool's result (the MCP door's rendering of a refusal): the model reads it and can correct the call. */
+const toolResultOf = ({ message, details }: Refusal): CallToolResult =>
+  ({ content: [{ type: 'text', text: details.hint === true ? `${message} ${TOOL_HINT}` : message }], isError: true })
+
 /** What a 2026-07-28 result adds, as JSON members (the same for every call). */
 const RESULT_2026_MEMBERS = JSON.stringify(result2026({})).slice(1, -1)
 
-export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
+export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
   const { gameMetrics, runAction, tracing } = fastify
 
   /**
@@ -62,20 +66,20 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
 
   async function callTool (call: MethodCall): Promise<Answer> {
     const { params } = call
-    const { tools } = catalog()
+    const { tools } = fastify.mcpCatalog
     const action = tools.get(params.name)
     if (action === undefined) return error(call, INVALID_PARAMS, `There is no tool "${String(params.name)}"; the tools are ${[...tools.keys()].join(', ')}.`)
     const args = (params.arguments ?? {}) as Record<string, unknown>
-    const toolError = (text: string): Answer => {
-      const result: CallToolResult = { content: [{ type: 'text', text }], isError: true }
+    const toolError = (refusal: Refusal): Answer => {
+      const result = toolResultOf(refusal)
       return { ...ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result)), errorType: 'tool_error' }
     }
     const unknown = unknownArguments(action, args)
-    if (unknown !== undefined) return toolError(unknown)
+    if (unknown !== undefined) return toolError(new Refusal(400, unknown, 'invalid_parameter'))
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
     const door = params._meta?.[VIEW_CALL_META] === FROM_VIEW ? 'view' : 'mcp'
     const outcome = await runTool(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
-    if (outcome.statusCode !== 200) return toolError(outcome.hint === true ? `${outcome.message as string} ${TOOL_HINT}` : outcome.message as string)
+    if (outcome.refusal !== undefined) return toolError(outcome.refusal)
     // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
     const content: CallToolResult['content'] = [{ type: 'text', text: action.text(outcome.answer) }]
     return ok(call, `{"content":${JSON.stringify(content)},"structuredContent":${outcome.json}${call.revision === 'modern' ? `,${RESULT_2026_MEMBERS}` : ''}}`)
@@ -83,7 +87,7 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
 
   function getPrompt (call: MethodCall): Answer {
     const { params } = call
-    const { prompts } = catalog()
+    const { prompts } = fastify.mcpCatalog
     const prompt = prompts.get(params.name)
     if (prompt === undefined) {
       return error(call, INVALID_PARAMS, `There is no prompt "${String(params.name)}"; the prompts are ${[...prompts.keys()].join(', ')}.`)
@@ -99,12 +103,12 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
 
   function readResource (call: MethodCall): Answer {
     const uri = call.params.uri as string
-    const view = catalog().views.get(uri)
+    const view = answers().views.get(uri)
     if (view === undefined) return error(call, INVALID_PARAMS, `Resource not found: ${uri}`, { uri })
     return ok(call, view[call.revision])
   }
 
-  const list = (method: keyof Catalog['lists']) => (call: MethodCall): Answer => ok(call, catalog().lists[method][call.revision])
+  const list = (method: keyof Answers['lists']) => (call: MethodCall): Answer => ok(call, answers().lists[method][call.revision])
 
   const handlers: Record<MethodName, (call: MethodCall) => Answer | Promise<Answer>> = {
     initialize: call => {
@@ -113,10 +117,10 @@ export function methodsOf (fastify: FastifyInstance, catalog: () => Catalog) {
         return error(call, INVALID_PARAMS, 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP ' +
           'clients send them.')
       }
-      return ok(call, catalog().initialize(negotiated(protocolVersion)))
+      return ok(call, answers().initialize(negotiated(protocolVersion)))
     },
     ping: call => ok(call, '{}'),
-    'server/discover': call => ok(call, catalog().discover),
+    'server/discover': call => ok(call, answers().discover),
     'tools/call': callTool,
     'tools/list': list('tools/list'),
     'prompts/list': list('prompts/list'),

@@ -6,7 +6,7 @@ import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { clip, quoted } from '../../lib/errors.js'
 import { type Config, listOf } from '../../plugins/config.js'
-import { SERVER_ERROR, jsonRpcError } from './json-rpc.js'
+import { rpcErrorOf, rpcRefusals } from './json-rpc.js'
 
 export function isLoopback (host: string): boolean {
   if (host === 'localhost') return true
@@ -65,7 +65,7 @@ export function dnsRebindingProtection (fastify: FastifyInstance): void {
     const problem = (hosts.length > 0 ? hostProblem(hosts, request) : undefined) ?? originProblem(hosts, origins, request)
     if (problem === undefined) return done()
     request.counted = true
-    reply.code(403).send(jsonRpcError(SERVER_ERROR, problem))
+    reply.code(403).send(rpcErrorOf(rpcRefusals.transport(403, problem)))
   }
   fastify.addHook('onRequest', guard)
 }

@@ -3,13 +3,13 @@
  * what to send (-32602, or -32600 for a batch): a `_meta` that is no object, params a method cannot
  * take (./method-table.ts), a message nested too deep. Each check costs at most the body's size.
  */
-import { INVALID_PARAMS, INVALID_REQUEST, isRequestId, jsonRpcError } from './json-rpc.js'
+import type { Refusal } from '../../lib/errors.js'
+import { rpcRefusals } from './json-rpc.js'
 import { type ToolNames, isObject, kindOf, specOf } from './method-table.js'
 
 /** How deeply a message may nest (the envelope takes three levels; a tool's arguments the rest). */
 export const MAX_DEPTH = 32
 
-type JsonRpcErrorAnswer = ReturnType<typeof jsonRpcError>
 type Message = { id?: string | number, method?: unknown, params?: unknown }
 
 /** Whether the value nests deeper than `max` levels (an iterative walk: no stack to overflow). */
@@ -27,23 +27,21 @@ function nestsDeeperThan (value: unknown, max: number): boolean {
   return false
 }
 
-/** The JSON-RPC error for a message the door will not take as it is, or undefined. */
-export function shapeErrorOf (body: unknown, tools: ToolNames): JsonRpcErrorAnswer | undefined {
+/** The refusal of a message the door will not take as it is, or undefined. */
+export function shapeRefusalOf (body: unknown, tools: ToolNames): Refusal | undefined {
   if (Array.isArray(body)) {
-    return jsonRpcError(INVALID_REQUEST, 'JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
+    return rpcRefusals.invalidRequest('JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
   }
   if (!isObject(body)) return undefined
   const message = body as Message
-  const id = isRequestId(message.id) ? message.id : null
   if (isObject(message.params) && message.params._meta !== undefined && !isObject(message.params._meta)) {
-    return jsonRpcError(INVALID_PARAMS, `params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`, id)
+    return rpcRefusals.invalidParams(`params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`)
   }
   // The shape first: it refuses a call with too many names without walking them.
   const problem = specOf(message.method)?.paramsProblem?.(message.params, tools)
-  if (problem !== undefined) return jsonRpcError(INVALID_PARAMS, problem, id)
+  if (problem !== undefined) return rpcRefusals.invalidParams(problem)
   if (nestsDeeperThan(body, MAX_DEPTH)) {
-    return jsonRpcError(INVALID_PARAMS, `The message nests more than ${MAX_DEPTH} levels deep: send the tool's ` +
-      'arguments as its inputSchema describes them.', id)
+    return rpcRefusals.invalidParams(`The message nests more than ${MAX_DEPTH} levels deep: send the tool's arguments as its inputSchema describes them.`)
   }
   return undefined
 }

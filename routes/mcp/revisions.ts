@@ -6,8 +6,8 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
-import { pathOf } from '../../lib/errors.js'
-import { HEADER_MISMATCH, INVALID_PARAMS, type Message, SERVER_ERROR, UNSUPPORTED_VERSION } from './json-rpc.js'
+import { type Refusal, pathOf } from '../../lib/errors.js'
+import { type Message, rpcRefusals } from './json-rpc.js'
 import { isObject, kindOf, specOf } from './method-table.js'
 
 /** The revisions of the stateless era this door serves (the SDK's SUPPORTED_MODERN_PROTOCOL_VERSIONS). */
@@ -42,23 +42,19 @@ const Envelope = Type.Object({
 })
 const checkEnvelope = compileStrict<Static<typeof Envelope>>('mcp request envelope', Envelope)
 
-/** A refusal of the message before any method runs: its HTTP status and JSON-RPC error. */
-export interface Rejection { status: number, code: number, message: string, data?: unknown }
-
-/** A message's route: the revision it is answered in (for 2026-07-28, the version it claims), or its rejection. */
+/** A message's route: the revision it is answered in (for 2026-07-28, the version it claims), or its refusal. */
 export type Route =
   | { revision: 'legacy', kind: 'request' | 'notification' | 'response' }
   | { revision: 'modern', kind: 'request' | 'notification', version: string }
-  | { rejection: Rejection }
+  | { refusal: Refusal }
 
 /** The headers the revisions read, as strings without surrounding whitespace (RFC 9110's OWS). */
 export interface McpHeaders { version?: string, method?: string, name?: string }
 
 const metaOf = (params: unknown): Record<string, unknown> | undefined => isObject(params) && isObject(params._meta) ? params._meta : undefined
 
-const headerMismatch = (header: string, body: string): Rejection =>
-  ({ status: 400, code: HEADER_MISMATCH, message: `Bad Request: the request headers and body disagree: ${body}`, data: { mismatch: { header, body } } })
-const mismatch = (header: string, body: string): Route => ({ rejection: headerMismatch(header, body) })
+const { headerMismatch } = rpcRefusals
+const mismatch = (header: string, body: string): Route => ({ refusal: headerMismatch(header, body) })
 
 /** The envelope's first problem, as the SDK names them (a key, and what is wrong with it), or undefined. */
 function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: string } | undefined {
@@ -109,14 +105,7 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
             problem: `expected string, got ${kindOf(claimed)}`
           }
     if (issue !== undefined) {
-      return {
-        rejection: {
-          status: 400,
-          code: INVALID_PARAMS,
-          message: `Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`,
-          data: { envelope: issue }
-        }
-      }
+      return { refusal: rpcRefusals.invalidParams(`Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`, { envelope: issue }) }
     }
     const revision = claimed as string
     const kind = request ? 'request' : 'notification'
@@ -140,37 +129,21 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
     // (An envelope with no claim lacks its protocol version, at least.)
     const missing = meta === undefined ? ['_meta'] : REQUIRED_KEYS.filter(key => !(key in meta))
     return {
-      rejection: {
-        status: 400,
-        code: INVALID_PARAMS,
-        message: `Invalid params: the MCP-Protocol-Version header names protocol revision ${headers.version as string}, but the request is missing ` +
-          `the required per-request envelope key(s): ${missing.join(', ')}`,
-        data: { envelope: { missing } }
-      }
+      refusal: rpcRefusals.invalidParams(`Invalid params: the MCP-Protocol-Version header names protocol revision ${headers.version as string}, but ` +
+        `the request is missing the required per-request envelope key(s): ${missing.join(', ')}`, { envelope: { missing } })
     }
   }
   return { revision: 'legacy', kind: request ? 'request' : 'notification' }
 }
 
 /** A revision of the stateless era this door does not serve: the error names the ones it does. */
-export function unsupportedModern (revision: string): Rejection | undefined {
-  if ((MODERN_VERSIONS as readonly string[]).includes(revision)) return undefined
-  return {
-    status: 400,
-    code: UNSUPPORTED_VERSION,
-    message: `Unsupported protocol version: ${revision}`,
-    data: { supported: [...MODERN_VERSIONS], requested: revision }
-  }
-}
+export const unsupportedModern = (revision: string): Refusal | undefined =>
+  (MODERN_VERSIONS as readonly string[]).includes(revision) ? undefined : rpcRefusals.unsupportedVersion(revision, MODERN_VERSIONS)
 
 /** The `MCP-Protocol-Version` header of a 2025 request (after the handshake) must name a revision served. */
-export function unsupportedLegacyHeader (version: string | undefined): Rejection | undefined {
+export function unsupportedLegacyHeader (version: string | undefined): Refusal | undefined {
   if (version === undefined || (LEGACY_VERSIONS as readonly string[]).includes(version)) return undefined
-  return {
-    status: 400,
-    code: SERVER_ERROR,
-    message: `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})`
-  }
+  return rpcRefusals.transport(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})`)
 }
 
 /** The revision an `initialize` agrees on: the client's when served, else the newest (the client then decides). */
@@ -194,7 +167,7 @@ function decodedName (value: string): string | undefined {
 }
 
 /** The standard headers a 2026-07-28 request must carry and agree with (notifications are exempt). */
-export function headerProblem (message: Message, revision: string, headers: McpHeaders): Rejection | undefined {
+export function headerProblem (message: Message, revision: string, headers: McpHeaders): Refusal | undefined {
   const method = message.method as string
   if (headers.version === undefined) {
     return headerMismatch('(missing)', `the body envelope names protocol version ${revision} but the required ` +

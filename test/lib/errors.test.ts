@@ -1,13 +1,15 @@
 import t from 'tap'
-import { clip, errorBody, httpError, pathOf, quoted, serverFailureMessage, statusOf, validationMessage } from '../../lib/errors.js'
+import {
+  PARAMETERS_HINT, Refusal, clip, errorBody, httpBodyOf, pathOf, quoted, refusals, serverFailureMessage, statusOf, validationMessage
+} from '../../lib/errors.js'
 
-t.test('a refusal thrown as an error carries its status and code, and no stack', async t => {
-  const error = httpError(413, 'Request body is too large', 'FST_ERR_CTP_BODY_TOO_LARGE')
+t.test('a refusal, thrown as an error, carries its status and code, and no stack', async t => {
+  const error = refusals.bodyTooLarge()
   t.ok(error instanceof Error)
-  t.same({ statusCode: error.statusCode, code: (error as { code?: string }).code, message: error.message },
+  t.same({ statusCode: error.statusCode, code: error.code, message: error.message },
     { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'Request body is too large' })
   t.notMatch(error.stack, /\n\s+at /, 'no frame is captured')
-  t.notOk('code' in httpError(429, 'Too many'), 'no code unless given')
+  t.notOk('code' in new Refusal(429, 'Too many'), 'no code unless given')
   t.ok(Error.stackTraceLimit > 0, 'other errors keep their stacks')
   t.match(new Error('a fault').stack, /\n\s+at /)
 })
@@ -16,6 +18,13 @@ t.test('an error answer\'s body: the service\'s code only on a 4xx', async t => 
   t.same(errorBody(400, 'No.', 'invalid_parameter'), { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: 'No.' })
   t.same(errorBody(503, 'Busy.', 'sign_in_unavailable'), { statusCode: 503, error: 'Service Unavailable', message: 'Busy.' })
   t.same(errorBody(599, 'Odd.'), { statusCode: 599, error: 'Error', message: 'Odd.' })
+})
+
+t.test('a refusal as the HTTP door answers it: the pointer to the parameters where the refusal takes one', async t => {
+  t.same(httpBodyOf(refusals.invalidParameter('x must be 1.')),
+    { statusCode: 400, error: 'Bad Request', code: 'invalid_parameter', message: `x must be 1. ${PARAMETERS_HINT}` })
+  t.same(httpBodyOf(refusals.tooManyCalls('Wait.', { 'retry-after': 3 })), { statusCode: 429, error: 'Too Many Requests', message: 'Wait.' })
+  t.same(refusals.tooManyCalls('Wait.', { 'retry-after': 3 }).details.headers, { 'retry-after': 3 })
 })
 
 t.test('the status answered: the error\'s own when it is an error status, else 500', async t => {

@@ -110,7 +110,7 @@ eachRevision('play_move shows as the board view in MCP Apps hosts: a ui:// resou
     'ui/resourceUri': 'ui://tictactoe/board.html',
     'openai/outputTemplate': 'ui://tictactoe/board.html'
   })
-  // (Every field the hosts read: test/routes/mcp/host-meta.test.ts.)
+  // (Every field the hosts read: test/plugins/app/mcp-catalog/host-meta.test.ts.)
   const meta = {
     ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true },
     'openai/widgetDescription': 'The game as a board to click: each move is a play_move call, the AI answers in place.'

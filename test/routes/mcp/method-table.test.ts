@@ -1,6 +1,6 @@
 /** The door's method table: which revision has each method, what each names, what its params must be. */
 import t from 'tap'
-import { METHODS, hasMethod, kindOf, specOf, toolNamesOf } from '../../../routes/mcp/method-table.js'
+import { METHODS, hasMethod, kindOf, specOf } from '../../../routes/mcp/method-table.js'
 import { buildApp } from '../../helper.js'
 
 t.test('the handshake and ping are 2025 only, server/discover 2026-07-28 only, the rest in both', async t => {
@@ -23,7 +23,7 @@ t.test('the methods that name what they call: the params field Mcp-Name mirrors,
 t.test('params: each problem in one sentence that says what to send', async t => {
   const app = await buildApp(t)
   await app.ready()
-  const tools = toolNamesOf(app.actions)
+  const tools = app.mcpCatalog.argumentNames
   const problem = (method: string, params: unknown): string | undefined => specOf(method)?.paramsProblem?.(params, tools)
   t.equal(problem('tools/call', { name: 'play_move', arguments: { ai_player: 'X' } }), undefined)
   t.equal(problem('tools/call', { name: 'play_move' }), undefined, 'no arguments: the tool reads its defaults')

@@ -11,7 +11,8 @@ import {
   CLIENT_CAPABILITIES_KEY, CLIENT_INFO_KEY, LEGACY_VERSIONS, LOG_LEVEL_KEY, PROTOCOL_VERSION_KEY, headerProblem, negotiated, routeOf,
   unsupportedLegacyHeader, unsupportedModern
 } from '../../../routes/mcp/revisions.js'
-import type { Message } from '../../../routes/mcp/json-rpc.js'
+import { type Message, rpcErrorOf } from '../../../routes/mcp/json-rpc.js'
+import type { Refusal } from '../../../lib/errors.js'
 import { buildApp } from '../../helper.js'
 
 const ENVELOPE = { [PROTOCOL_VERSION_KEY]: '2026-07-28', [CLIENT_INFO_KEY]: { name: 'test', version: '1.0.0' }, [CLIENT_CAPABILITIES_KEY]: {} }
@@ -19,6 +20,11 @@ const request = (method: string, params?: Record<string, unknown>): Message => (
 const notification = (method: string, params?: Record<string, unknown>): Message => ({ jsonrpc: '2.0', method, ...(params !== undefined ? { params } : {}) })
 const modern = (method: string, params: Record<string, unknown> = {}, meta: Record<string, unknown> = ENVELOPE) => request(method, { ...params, _meta: meta })
 const HEADERS = { version: '2026-07-28', method: 'tools/list' }
+/** A refusal as the door answers it: its status, and its JSON-RPC error's code, message and data. */
+const seen = (refusal: Refusal) => {
+  const { error } = rpcErrorOf(refusal)
+  return { status: refusal.statusCode, ...error }
+}
 
 t.test('the body decides the revision', async t => {
   t.same(routeOf(request('tools/list'), {}), { revision: 'legacy', kind: 'request' })
@@ -90,13 +96,12 @@ t.test('headers that disagree with the body: -32020, status 400', async t => {
     ]
   ]
   for (const [message, headers, header, body] of cases) {
-    t.same(routeOf(message, headers), {
-      rejection: {
-        status: 400,
-        code: -32020,
-        message: `Bad Request: the request headers and body disagree: ${body}`,
-        data: { mismatch: { header, body } }
-      }
+    const route = routeOf(message, headers)
+    t.same('refusal' in route && seen(route.refusal), {
+      status: 400,
+      code: -32020,
+      message: `Bad Request: the request headers and body disagree: ${body}`,
+      data: { mismatch: { header, body } }
     }, body)
   }
 })
@@ -104,7 +109,7 @@ t.test('headers that disagree with the body: -32020, status 400', async t => {
 t.test('an envelope that is missing or wrong: -32602 naming the key', async t => {
   const issue = (meta: Record<string, unknown>, headers = HEADERS) => {
     const route = routeOf(modern('tools/list', {}, meta), headers)
-    return 'rejection' in route ? route.rejection : undefined
+    return 'refusal' in route ? seen(route.refusal) : undefined
   }
   const envelope = (key: string, problem: string) => ({
     status: 400,
@@ -124,14 +129,14 @@ t.test('an envelope that is missing or wrong: -32602 naming the key', async t =>
   t.equal(issue({ ...ENVELOPE, [LOG_LEVEL_KEY]: 'debug', progressToken: 3 }), undefined, 'a complete envelope')
   const noVersion = routeOf(notification('notifications/x', { _meta: { [PROTOCOL_VERSION_KEY]: [] } }), {})
   t.same(
-    'rejection' in noVersion && noVersion.rejection.data,
+    'refusal' in noVersion && noVersion.refusal.details.data,
     { envelope: { key: PROTOCOL_VERSION_KEY, problem: 'expected string, got an array' } },
     "a notification's claim is checked too"
   )
 
   const missing = (params: Record<string, unknown> | undefined) => {
     const route = routeOf(request('tools/list', params), HEADERS)
-    return 'rejection' in route ? route.rejection : undefined
+    return 'refusal' in route ? seen(route.refusal) : undefined
   }
   const without = (keys: string[]) => ({
     status: 400,
@@ -148,9 +153,9 @@ t.test('an envelope that is missing or wrong: -32602 naming the key', async t =>
 t.test('the standard headers a 2026-07-28 request must carry, Mcp-Name decoded from its base64 sentinel', async t => {
   const call = modern('tools/call', { name: 'play_move' })
   const problem = (headers: { version?: string, method?: string, name?: string }, message = call) => {
-    const rejection = headerProblem(message, '2026-07-28', headers)
-    if (rejection !== undefined) t.match(rejection, { status: 400, code: -32020 })
-    return rejection?.message.replace('Bad Request: the request headers and body disagree: ', '')
+    const refusal = headerProblem(message, '2026-07-28', headers)
+    if (refusal !== undefined) t.match(seen(refusal), { status: 400, code: -32020 })
+    return refusal?.message.replace('Bad Request: the request headers and body disagree: ', '')
   }
   const all = { version: '2026-07-28', method: 'tools/call', name: 'play_move' }
   t.equal(problem(all), undefined)
@@ -170,14 +175,14 @@ t.test('the standard headers a 2026-07-28 request must carry, Mcp-Name decoded f
 
 t.test('revisions served, and the one an initialize agrees on', async t => {
   t.equal(unsupportedModern('2026-07-28'), undefined)
-  t.same(unsupportedModern('2027-01-01'), {
+  t.same(seen(unsupportedModern('2027-01-01') as Refusal), {
     status: 400,
     code: -32022,
     message: 'Unsupported protocol version: 2027-01-01',
     data: { supported: ['2026-07-28'], requested: '2027-01-01' }
   })
   for (const version of [undefined, ...LEGACY_VERSIONS]) t.equal(unsupportedLegacyHeader(version), undefined, String(version))
-  t.same(unsupportedLegacyHeader('2024-11-05'), {
+  t.same(seen(unsupportedLegacyHeader('2024-11-05') as Refusal), {
     status: 400,
     code: -32000,
     message: 'Bad Request: Unsupported protocol version: 2024-11-05 (supported versions: 2025-11-25, 2025-06-18, 2025-03-26)'

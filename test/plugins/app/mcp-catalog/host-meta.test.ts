@@ -1,9 +1,9 @@
 /**
  * What the chat hosts read from each tool and view, checked against the shape each host documents,
- * with the source beside each check (routes/mcp/host-meta.ts names them too).
+ * with the source beside each check (plugins/app/mcp-catalog/host-meta.ts names them too).
  */
 import t, { type Test } from 'tap'
-import { buildApp } from '../../helper.js'
+import { buildApp } from '../../../helper.js'
 
 type Meta = Record<string, any>
 
@@ -114,12 +114,10 @@ t.test('with sign-in, every tool says oauth2 and the scopes', async t => {
   const app = await buildApp(t, { PUBLIC_URL: 'https://tictactoe.example.com', OAUTH_ISSUER: 'https://issuer.example.com/', OAUTH_SCOPES: 'tictactoe:play' })
   await app.ready()
   t.ok(app.actions.some(action => action.toolName === 'play_move'))
-  // The listing is behind sign-in too: read the descriptors as the door builds them.
-  const { hostSettingsOf } = await import('../../../routes/mcp/host-meta.js')
-  const { toolOf } = await import('../../../routes/mcp/tools.js')
-  for (const action of app.actions) {
-    const tool = toolOf(action, hostSettingsOf(app.config)) as Meta
-    t.same(tool.securitySchemes, [{ type: 'oauth2', scopes: ['tictactoe:play'] }], action.toolName)
+  // The listing is behind sign-in too: read the descriptors from the catalogue the door lists.
+  t.equal(app.mcpCatalog.toolList.tools.length, app.actions.length)
+  for (const tool of app.mcpCatalog.toolList.tools as Meta[]) {
+    t.same(tool.securitySchemes, [{ type: 'oauth2', scopes: ['tictactoe:play'] }], tool.name)
     t.same(tool._meta.securitySchemes, tool.securitySchemes)
   }
 })

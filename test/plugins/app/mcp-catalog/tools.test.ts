@@ -1,5 +1,5 @@
 import t from 'tap'
-import { portableSchema } from '../../../routes/mcp/tools.js'
+import { portableSchema } from '../../../../plugins/app/mcp-catalog/tools.js'
 
 t.test('portable schemas: type arrays become anyOf, wherever they are', async t => {
   t.same(portableSchema({ type: ['string', 'null'], enum: ['a', null] }), { anyOf: [{ type: 'string', enum: ['a'] }, { type: 'null' }] })

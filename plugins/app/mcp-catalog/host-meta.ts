@@ -4,8 +4,8 @@
  */
 import { RESOURCE_URI_META_KEY } from '@modelcontextprotocol/ext-apps/server'
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/server'
-import type { Action, ActionView } from '../../plugins/app/actions.js'
-import { type Config, scopesOf } from '../../plugins/config.js'
+import type { Action, ActionView } from '../actions.js'
+import { type Config, scopesOf } from '../../config.js'
 
 /** How callers sign in, as ChatGPT reads it from a tool: none, or OAuth with these scopes. */
 export type SecurityScheme = { type: 'noauth' } | { type: 'oauth2', scopes: string[] }

@@ -1,7 +1,7 @@
 /**
  * POST /mcp: every action as an MCP tool (Streamable HTTP, stateless: any replica answers any call), in
- * both revisions of the protocol. A message goes through the door's guards (./origin.ts, CORS, the
- * credentials, the allowance), ./refusals.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
+ * both revisions of the protocol. A message goes through the door's guards (the host check, CORS,
+ * the credentials, the allowance), ./refusals.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
  */
 import cors from '@fastify/cors'
 import type {
@@ -13,7 +13,6 @@ import { type Answers, answersOf } from './catalog.js'
 import { type Message, type RequestId, echoId, isMessage, isRequestId, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
 import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
-import { dnsRebindingProtection } from './origin.js'
 import { traced } from './span.js'
 import { shapeRefusalOf } from './refusals.js'
 import { type McpHeaders, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
@@ -140,12 +139,19 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     ? await reply.code(status).send()
     : await reply.code(status).type('application/json; charset=utf-8').send(json)
 
-  const { allowances, credentials } = fastify
+  const { allowances, credentials, hostCheck } = fastify
 
   // Everything under /mcp in a context of its own: its guards, its error answers and its CORS
   // apply to the door and to nothing else.
   await fastify.register(async door => {
-    dnsRebindingProtection(door)
+    // Against DNS rebinding (plugins/app/host-check.ts): a Host or Origin that may not call is a
+    // 403, charged to no allowance.
+    door.addHook('onRequest', (request, reply, done) => {
+      const refusal = hostCheck(request)
+      if (refusal === undefined) return done()
+      request.counted = true
+      reply.code(403).send(rpcErrorOf(refusal))
+    })
     // Every answer counts: a body refused before the route ran (not JSON, too large, another type)
     // is counted here, and past the caller's allowance it is the 429 instead.
     door.setErrorHandler(async (error: FastifyError, request, reply) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadConfig } from '../../../plugins/config.js'
-import { allowedHosts, isLoopback } from '../../../routes/mcp/origin.js'
+import { allowedHosts, isLoopback } from '../../../plugins/app/host-check.js'
 
 t.test('loopback addresses', async t => {
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) t.ok(isLoopback(host), host)

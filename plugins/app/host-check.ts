@@ -1,12 +1,19 @@
 /**
- * DNS-rebinding protection at the MCP door: Host must name this service and Origin, when sent, be
- * allowed; a refusal is a 403 charged to no allowance (the rules and why: docs/decisions.md).
+ * Who may call the MCP door, against DNS rebinding: Host must name this service and Origin, when
+ * sent, be allowed; the door answers a refusal as a 403 charged to no allowance (docs/decisions.md).
  */
 import { isIP } from 'node:net'
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
-import { clip, quoted } from '../../lib/errors.js'
-import { type Config, listOf } from '../../plugins/config.js'
-import { rpcErrorOf, rpcRefusals } from './json-rpc.js'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { Refusal, clip, quoted } from '../../lib/errors.js'
+import { type Config, listOf } from '../config.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The refusal of a request to the MCP door whose Host or Origin may not call it, else undefined. */
+    hostCheck: (request: FastifyRequest) => Refusal | undefined
+  }
+}
 
 export function isLoopback (host: string): boolean {
   if (host === 'localhost') return true
@@ -54,18 +61,15 @@ function originProblem (hosts: string[], origins: string[], request: FastifyRequ
   return `Origin ${quoted(origin)} is not allowed to call this MCP server: add it to ALLOWED_ORIGINS.`
 }
 
-export function dnsRebindingProtection (fastify: FastifyInstance): void {
+export default fp(async fastify => {
   const { config } = fastify
   const hosts = allowedHosts(config)
   const origins = listOf(config.ALLOWED_ORIGINS)
   if (hosts.length === 0) {
     fastify.log.warn('MCP door: the Host header is not checked (listening on all addresses with no PUBLIC_URL): set PUBLIC_URL or ALLOWED_HOSTS.')
   }
-  const guard: onRequestHookHandler = (request, reply, done) => {
+  fastify.decorate('hostCheck', (request: FastifyRequest): Refusal | undefined => {
     const problem = (hosts.length > 0 ? hostProblem(hosts, request) : undefined) ?? originProblem(hosts, origins, request)
-    if (problem === undefined) return done()
-    request.counted = true
-    reply.code(403).send(rpcErrorOf(rpcRefusals.transport(403, problem)))
-  }
-  fastify.addHook('onRequest', guard)
-}
+    return problem === undefined ? undefined : new Refusal(403, problem)
+  })
+}, { name: 'host-check', fastify: '5.x', dependencies: ['config'] })

@@ -36,7 +36,7 @@ export function queryOf (args: Record<string, unknown>): Record<string, string |
 }
 
 /**
- * Arguments the tool's input schema does not list (their count is bounded before: ./refusals.ts).
+ * Arguments the tool's input schema does not list (their count is bounded before: ./method-table.ts).
  * Over HTTP an unknown query parameter is ignored, as the original service did; a tool call names
  * its arguments from the schema it was given, so an unknown one is a mistake to correct, not to
  * drop silently.

@@ -1,7 +1,7 @@
 /**
  * POST /mcp: every action as an MCP tool (Streamable HTTP, stateless: any replica answers any call), in
  * both revisions of the protocol. A message goes through the door's guards (the host check, CORS,
- * the credentials, the allowance), ./refusals.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
+ * the credentials, the allowance), ./method-table.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
  */
 import cors from '@fastify/cors'
 import type {
@@ -13,8 +13,8 @@ import { type Answers, answersOf } from './catalog.js'
 import { type Message, type RequestId, echoId, isMessage, isRequestId, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
 import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
+import { shapeRefusalOf } from './method-table.js'
 import { traced } from './span.js'
-import { shapeRefusalOf } from './refusals.js'
 import { type McpHeaders, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
 
 /** A header's value without the optional whitespace around it (RFC 9110); Node joins repeated headers. */

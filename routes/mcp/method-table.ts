@@ -1,7 +1,11 @@
 /**
- * Every method the door answers, written once: the revisions that have it, the params field that
- * names what it calls (Mcp-Name mirrors it, a span records it) and the first problem with its params.
+ * Every method the door answers, written once: the revisions that have it, the params field naming
+ * what it calls (Mcp-Name mirrors it, a span records it), and what its params must be: a message
+ * that breaks it is refused (-32602, one line that says what to send) before anything is built from it.
  */
+import type { Refusal } from '../../lib/errors.js'
+import { rpcRefusals } from './json-rpc.js'
+
 export type Revision = 'legacy' | 'modern'
 
 export interface MethodSpec {
@@ -83,3 +87,40 @@ export const specOf = (method: unknown): MethodSpec | undefined =>
 
 /** Whether `revision` has the method. */
 export const hasMethod = (method: string, revision: Revision): boolean => specOf(method)?.revisions.includes(revision) ?? false
+
+/** How deeply a message may nest (the envelope takes three levels; a tool's arguments the rest). */
+export const MAX_DEPTH = 32
+
+/** Whether the value nests deeper than `max` levels (an iterative walk: no stack to overflow). */
+function nestsDeeperThan (value: unknown, max: number): boolean {
+  const stack: Array<[object, number]> = []
+  if (value !== null && typeof value === 'object') stack.push([value, 1])
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [object, number]
+    if (depth > max) return true
+    for (const key in item) {
+      const child = (item as Record<string, unknown>)[key]
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return false
+}
+
+/** The refusal of a message the door will not take as it is, or undefined. */
+export function shapeRefusalOf (body: unknown, tools: ToolNames): Refusal | undefined {
+  if (Array.isArray(body)) {
+    return rpcRefusals.invalidRequest('JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
+  }
+  if (!isObject(body)) return undefined
+  const message = body as { method?: unknown, params?: unknown }
+  if (isObject(message.params) && message.params._meta !== undefined && !isObject(message.params._meta)) {
+    return rpcRefusals.invalidParams(`params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`)
+  }
+  // The shape first: it refuses a call with too many names without walking them.
+  const problem = specOf(message.method)?.paramsProblem?.(message.params, tools)
+  if (problem !== undefined) return rpcRefusals.invalidParams(problem)
+  if (nestsDeeperThan(body, MAX_DEPTH)) {
+    return rpcRefusals.invalidParams(`The message nests more than ${MAX_DEPTH} levels deep: send the tool's arguments as its inputSchema describes them.`)
+  }
+  return undefined
+}

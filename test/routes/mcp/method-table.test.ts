@@ -1,7 +1,182 @@
-/** The door's method table: which revision has each method, what each names, what its params must be. */
-import t from 'tap'
+/**
+ * The door's method table: which revision has each method, what each names, what its params must be;
+ * and on the wire, what the door refuses before anything is built from a message, in both revisions:
+ * -32602 with one line that says what to send (never -32603, never a dump of a schema).
+ */
+import { request } from 'node:http'
+import t, { type Test } from 'tap'
 import { METHODS, hasMethod, kindOf, specOf } from '../../../routes/mcp/method-table.js'
 import { buildApp } from '../../helper.js'
+
+type Answer = { status: number, body: Record<string, any> }
+
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {}
+}
+
+/**
+ * One raw JSON-RPC request, as a 2025 client sends it or, with `modern`, as a 2026-07-28 one does
+ * (the `_meta` envelope in params, and the revision, method and name headers).
+ */
+async function send (address: string, message: Record<string, any>, modern: boolean, text?: string): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+  let body = message
+  if (modern) {
+    headers['mcp-protocol-version'] = '2026-07-28'
+    headers['mcp-method'] = message.method
+    const name = message.params?.name ?? message.params?.uri
+    if (typeof name === 'string') headers['mcp-name'] = name
+    body = { ...message, params: { ...(typeof message.params === 'object' && message.params !== null ? message.params : {}), _meta: ENVELOPE } }
+    if (message.params !== undefined && (typeof message.params !== 'object' || message.params === null)) body = message
+  }
+  return await new Promise((resolve, reject) => {
+    const req = request(`${address}/mcp`, { method: 'POST', headers }, res => {
+      let answer = ''
+      res.on('data', chunk => { answer += chunk })
+      res.on('end', () => resolve({ status: res.statusCode as number, body: JSON.parse(answer) }))
+    })
+    req.on('error', reject)
+    req.end(text ?? JSON.stringify(body))
+  })
+}
+
+async function listening (t: Test) {
+  const app = await buildApp(t, { RATE_LIMIT_MAX: '100000' })
+  return { app, address: await app.listen({ host: '127.0.0.1', port: 0 }) }
+}
+
+const call = (id: number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, ...(params !== undefined ? { params } : {}) })
+
+for (const modern of [false, true]) {
+  const revision = modern ? '2026-07-28' : '2025'
+  t.test(`each protocol mistake is -32602 with one line that says what to send (${revision})`, async t => {
+    const { address } = await listening(t)
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [
+        call(1, 'prompts/get', { name: 'play_tictactoe', arguments: { first: 5 } }),
+        /^prompts\/get arguments are strings: give "first" as text \(got a number\)\.$/
+      ],
+      [
+        call(2, 'prompts/get', { name: 'play_tictactoe', arguments: { first: null } }),
+        /^prompts\/get arguments are strings: give "first" as text \(got null\)\.$/
+      ],
+      [call(3, 'prompts/get', {}), /^prompts\/get needs params\.name, the prompt's name as a string \(got nothing\)\.$/],
+      [
+        call(4, 'prompts/get', { name: 'play_tictactoe', arguments: ['me'] }),
+        /^prompts\/get arguments must be an object of strings by name \(got an array\)\.$/
+      ],
+      [
+        call(5, 'resources/read', { uri: 5 }),
+        /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got a number\)\.$/
+      ],
+      // (A 2026-07-28 request always has params: its _meta envelope.)
+      [
+        call(6, 'tools/call'),
+        modern
+          ? /^tools\/call needs params\.name, the tool's name as a string, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
+          : /^tools\/call needs params with the tool's name and its arguments, such as \{"name":"play_move","arguments":\{\.\.\.\}\} \(got nothing\)\.$/
+      ],
+      [call(7, 'tools/call', { name: 5 }), /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got a number\)\.$/],
+      [
+        call(13, 'tools/call', { name: { tool: 'play_move' } }),
+        /^tools\/call needs params\.name, the tool's name as a string, such as .* \(got an object\)\.$/
+      ],
+      [call(14, 'prompts/get', 'play_tictactoe'), /^prompts\/get needs params\.name, the prompt's name as a string \(got a string\)\.$/],
+      [call(15, 'resources/read'), /^resources\/read needs params\.uri, the resource's address as a string, as resources\/list gives it \(got nothing\)\.$/]
+    ]
+    for (const [message, expected] of cases) {
+      const { status, body } = await send(address, message, modern)
+      t.equal(status, 400, `${String(message.method)} ${message.id}`)
+      t.equal(body.id, message.id, 'the error carries the request id')
+      t.equal(body.error.code, -32602)
+      t.match(body.error.message, expected)
+      t.notMatch(body.error.message, '\n', 'one line')
+    }
+  })
+
+  t.test(`a body that is JSON but no message is -32600, in one line (${revision})`, async t => {
+    const { address } = await listening(t)
+    for (const text of ['5', '"ping"', 'null', '{"jsonrpc":"2.0","id":1}']) {
+      const { status, body } = await send(address, { method: 'tools/list' }, modern, text)
+      t.equal(status, 400, text)
+      t.same(body.error, { code: -32600, message: 'Bad Request: the request body is not a valid JSON-RPC message' })
+    }
+  })
+
+  t.test(`a message nested thousands of levels deep is -32602, not a stack overflow (${revision})`, async t => {
+    const { address } = await listening(t)
+    const deep = `${'['.repeat(4000)}"x"${']'.repeat(4000)}`
+    const message = call(8, 'tools/call', { name: 'play_move', arguments: { position_1: 'DEEP' } })
+    const text = JSON.stringify(modern ? { ...message, params: { ...message.params as object, _meta: ENVELOPE } } : message).replace('"DEEP"', deep)
+    const { status, body } = await send(address, message, modern, text)
+    t.equal(status, 400)
+    t.same(body, {
+      jsonrpc: '2.0',
+      id: 8,
+      error: {
+        code: -32602,
+        message: 'The message nests more than 32 levels deep: send the tool\'s arguments as its inputSchema describes them.'
+      }
+    })
+    const fine = await send(address, call(9, 'tools/call', { name: 'play_move', arguments: { ai_player: 'X' } }), modern)
+    t.equal(fine.body.result.structuredContent.ai_move.position, 5, 'the next call is played')
+  })
+
+  t.test(`a call with more argument names than the tool lists is refused before it is built (${revision})`, async t => {
+    const logs: Array<Record<string, unknown>> = []
+    const app = await buildApp(t, { RATE_LIMIT_MAX: '100000' }, { logs })
+    const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    // As many names as fit under the 64 KB body limit.
+    const names = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [i.toString(36), 0]))
+    const { status, body } = await send(address, call(10, 'tools/call', { name: 'play_move', arguments: names }), modern)
+    t.equal(status, 400)
+    const listed = Object.keys(app.actions.find(action => action.toolName === 'play_move')?.input.properties ?? {})
+    t.same(body.error, { code: -32602, message: `play_move takes at most ${listed.length} arguments (${listed.join(', ')}): send only those.` })
+    t.notOk(logs.some(line => line.route === '/human_move'), 'the call never reached the action')
+  })
+
+  t.test(`an argument the tool does not list is a tool error naming the ones it takes (${revision})`, async t => {
+    const { app, address } = await listening(t)
+    const listed = Object.keys(app.actions.find(action => action.toolName === 'play_move')?.input.properties ?? {}).join(', ')
+    const one = await send(address, call(11, 'tools/call', { name: 'play_move', arguments: { position_1: 'X', colour: 'blue' } }), modern)
+    t.match(one.body.result, {
+      isError: true,
+      content: [{
+        type: 'text',
+        text: `play_move has no argument "colour": its arguments are ${listed}. Send ` +
+          'only those.'
+      }]
+    })
+    const typo = await send(
+      address,
+      call(12, 'tools/call', { name: 'play_move', arguments: { Position_1: 'X', position1: 'O', ['p'.repeat(100)]: 'X', more: 1 } }),
+      modern
+    )
+    t.match(typo.body.result.content[0].text, `play_move has no argument "Position_1", "position1", "${'p'.repeat(40)}" and others: its arguments are`)
+  })
+}
+
+t.test('a params._meta that is not an object: -32602 naming it; a version header that is no revision: unsupported', async t => {
+  const app = await buildApp(t)
+  const post = async (payload: unknown, headers: Record<string, string> = {}) => await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { accept: 'application/json, text/event-stream', ...headers },
+    payload: payload as object
+  })
+  for (const meta of ['a string', 7, null, ['a']]) {
+    const res = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: { _meta: meta } })
+    t.equal(res.statusCode, 400)
+    t.match(res.json(), { id: 3, error: { code: -32602, message: /^params\._meta must be an object of metadata by key \(got / } }, JSON.stringify(meta))
+  }
+  for (const version of ['latest', 'next', '2026-99']) {
+    const res = await post({ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { 'mcp-protocol-version': version })
+    t.equal(res.statusCode, 400, version)
+    t.match(res.json().error.message, new RegExp(`^Bad Request: Unsupported protocol version: ${version} \\(supported versions: 2025-11-25`))
+  }
+})
 
 t.test('the handshake and ping are 2025 only, server/discover 2026-07-28 only, the rest in both', async t => {
   t.same(Object.keys(METHODS).filter(method => !hasMethod(method, 'modern')), ['initialize', 'ping'])

@@ -4,7 +4,7 @@
  * docs/decisions.md, "Who calls".
  */
 import { hash } from 'node:crypto'
-import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
 import type { Config } from '../config.js'
@@ -101,6 +101,12 @@ export const playerIdOf = (value: unknown): string | null => typeof value === 's
 /** The GPT door's hook: the player id of its header, read before the credentials are (a refusal is charged to it). */
 export const readPlayerHeader: onRequestHookHandler = (request, _reply, done) => {
   request.hostId = playerIdOf(request.headers[HOST_PLAYER_HEADER])
+  done()
+}
+
+/** The MCP door's hook: the player id a host names in a message's `_meta` (ChatGPT's `openai/subject`), once the body is read. */
+export const readPlayerMeta: preHandlerHookHandler = (request, _reply, done) => {
+  request.hostId = playerIdOf((request.body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta?.[HOST_SUBJECT_META])
   done()
 }
 

@@ -5,9 +5,9 @@
  */
 import cors from '@fastify/cors'
 import type {
-  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, preParsingHookHandler
+  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler
 } from 'fastify'
-import { HOST_SUBJECT_META, playerIdOf } from '../../plugins/app/caller.js'
+import { readPlayerMeta } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
 import { type Answers, answersOf } from './catalog.js'
 import { type Message, type RequestId, echoId, isMessage, isRequestId, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
@@ -15,7 +15,7 @@ import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.j
 import { type Answer, methodsOf } from './methods.js'
 import { shapeRefusalOf } from './method-table.js'
 import { traced } from './span.js'
-import { type McpHeaders, headerProblem, routeOf, unsupportedLegacyHeader, unsupportedModern } from './revisions.js'
+import { type McpHeaders, admit } from './revisions.js'
 
 /** A header's value without the optional whitespace around it (RFC 9110); Node joins repeated headers. */
 function headerOf (request: FastifyRequest, name: string): string | undefined {
@@ -58,21 +58,11 @@ const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => 
   done(new Refusal(415, `Content-Encoding ${clip(encoding, 40)} is not accepted: send the JSON-RPC message uncompressed.`))
 }
 
-/**
- * The player id a host names in a message's `_meta` (ChatGPT's `openai/subject`), handed to the
- * caller's rules (plugins/app/caller.ts); the GPT's header is the GPT door's, never read here.
- */
-const readPlayerMeta: preHandlerHookHandler = (request, _reply, done) => {
-  request.hostId = playerIdOf((request.body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta?.[HOST_SUBJECT_META])
-  done()
-}
-
-/** A 2025 client must take both answers the transport may give (the SDK's transport refuses it so). */
+/** Whether the client takes both answers the transport may give (a 2025 client must). */
 const acceptsBoth = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept
   return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream')
 }
-const NOT_ACCEPTABLE = refused(rpcRefusals.transport(406, 'Not Acceptable: Client must accept both application/json and text/event-stream'))
 
 export default async function mcp (fastify: FastifyInstance): Promise<void> {
   // Everything the door lists is written once the catalogue is made (plugins/app/mcp-catalog's
@@ -82,26 +72,10 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   const answerMethod = traced(fastify.tracing, methodsOf(fastify, () => answers as Answers))
 
   async function answer (request: FastifyRequest, message: Message): Promise<Answer> {
-    const headers = mcpHeadersOf(request)
-    const route = routeOf(message, headers)
-    if ('refusal' in route) return refused(route.refusal, echoId(message))
-    if (route.revision === 'modern') {
-      const unsupported = unsupportedModern(route.version)
-      if (unsupported !== undefined) return refused(unsupported, echoId(message))
-      if (route.kind === 'notification') return { status: 202 }
-      const problem = headerProblem(message, route.version, headers)
-      if (problem !== undefined) return refused(problem, message.id)
-      // (A 2026-07-28 request carries its envelope in its params: it has them.)
-      return await answerMethod(message, { request, id: message.id as string | number, params: message.params as Record<string, unknown>, revision: 'modern' })
-    }
-    if (!acceptsBoth(request)) return NOT_ACCEPTABLE
-    if (message.method !== 'initialize') {
-      const unsupported = unsupportedLegacyHeader(headers.version)
-      if (unsupported !== undefined) return refused(unsupported)
-    }
-    // Notifications and posted responses are taken, with nothing to answer.
-    if (route.kind !== 'request') return { status: 202 }
-    return await answerMethod(message, { request, id: message.id as string | number, params: message.params ?? {}, revision: 'legacy' })
+    const admitted = admit(message, mcpHeadersOf(request), acceptsBoth(request))
+    if ('refusal' in admitted) return refused(admitted.refusal, admitted.id)
+    if ('taken' in admitted) return { status: 202 }
+    return await answerMethod(message, { request, id: message.id as RequestId, params: message.params ?? {}, revision: admitted.revision })
   }
 
   /** One posted message, whatever it is: a refusal, or the revision's answer. */

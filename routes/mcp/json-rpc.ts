@@ -19,8 +19,6 @@ export const INTERNAL_ERROR = -32603
 export const SERVER_ERROR = -32000
 /** Revision 2026-07-28: a header that disagrees with the body (SEP-2243's HeaderMismatch). */
 export const HEADER_MISMATCH = -32020
-/** Revision 2026-07-28: a request that needs a capability the client did not declare. */
-export const MISSING_CAPABILITY = -32021
 /** Revision 2026-07-28: a protocol revision the server does not serve. */
 export const UNSUPPORTED_VERSION = -32022
 

@@ -33,6 +33,8 @@ export interface MethodCall {
 }
 
 const ok = (call: MethodCall, result: string): Answer => ({ status: 200, json: resultText(call.id, result) })
+/** A result made for this call, written in its revision's form. */
+const okInRevision = (call: MethodCall, result: object): Answer => ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result))
 const error = (call: MethodCall, code: number, message: string, data?: unknown): Answer =>
   ({ status: 200, json: errorText(code, message, call.id, data), errorType: String(code) })
 
@@ -70,10 +72,7 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
     const action = tools.get(params.name)
     if (action === undefined) return error(call, INVALID_PARAMS, `There is no tool "${String(params.name)}"; the tools are ${[...tools.keys()].join(', ')}.`)
     const args = (params.arguments ?? {}) as Record<string, unknown>
-    const toolError = (refusal: Refusal): Answer => {
-      const result = toolResultOf(refusal)
-      return { ...ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result)), errorType: 'tool_error' }
-    }
+    const toolError = (refusal: Refusal): Answer => ({ ...okInRevision(call, toolResultOf(refusal)), errorType: 'tool_error' })
     const unknown = unknownArguments(action, args)
     if (unknown !== undefined) return toolError(new Refusal(400, unknown, 'invalid_parameter'))
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
@@ -98,7 +97,7 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
       description: prompt.description,
       messages: [{ role: 'user', content: { type: 'text', text: prompt.text(chosen.choices) } }]
     }
-    return ok(call, JSON.stringify(call.revision === 'modern' ? result2026(result) : result))
+    return okInRevision(call, result)
   }
 
   function readResource (call: MethodCall): Answer {

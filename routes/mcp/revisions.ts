@@ -7,8 +7,8 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
 import { type Refusal, pathOf } from '../../lib/errors.js'
-import { type Message, rpcRefusals } from './json-rpc.js'
-import { isObject, kindOf, specOf } from './method-table.js'
+import { type Message, type RequestId, echoId, rpcRefusals } from './json-rpc.js'
+import { type Revision, isObject, kindOf, specOf } from './method-table.js'
 
 /** The revisions of the stateless era this door serves (the SDK's SUPPORTED_MODERN_PROTOCOL_VERSIONS). */
 export const MODERN_VERSIONS = ['2026-07-28'] as const
@@ -144,6 +144,33 @@ export const unsupportedModern = (revision: string): Refusal | undefined =>
 export function unsupportedLegacyHeader (version: string | undefined): Refusal | undefined {
   if (version === undefined || (LEGACY_VERSIONS as readonly string[]).includes(version)) return undefined
   return rpcRefusals.transport(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${LEGACY_VERSIONS.join(', ')})`)
+}
+
+/** What becomes of a message: refused (answering `id`), taken with nothing to answer (202), or answered in a revision. */
+export type Admission = { refusal: Refusal, id: RequestId | null } | { taken: true } | { revision: Revision }
+const TAKEN = { taken: true } as const
+const NOT_ACCEPTABLE = rpcRefusals.transport(406, 'Not Acceptable: Client must accept both application/json and text/event-stream')
+
+/**
+ * Every revision's rules for a message, in order: its route, then a 2026-07-28 revision served and
+ * its headers, or a 2025 client that takes both answers (`acceptsBoth`, the SDK's transport refuses
+ * it so) and whose header names a revision served.
+ */
+export function admit (message: Message, headers: McpHeaders, acceptsBoth: boolean): Admission {
+  const route = routeOf(message, headers)
+  if ('refusal' in route) return { refusal: route.refusal, id: echoId(message) }
+  if (route.revision === 'modern') {
+    const unsupported = unsupportedModern(route.version)
+    if (unsupported !== undefined) return { refusal: unsupported, id: echoId(message) }
+    if (route.kind === 'notification') return TAKEN
+    const problem = headerProblem(message, route.version, headers)
+    return problem !== undefined ? { refusal: problem, id: message.id as RequestId } : { revision: 'modern' }
+  }
+  if (!acceptsBoth) return { refusal: NOT_ACCEPTABLE, id: null }
+  const unsupported = message.method !== 'initialize' ? unsupportedLegacyHeader(headers.version) : undefined
+  if (unsupported !== undefined) return { refusal: unsupported, id: null }
+  // Notifications and posted responses are taken, with nothing to answer.
+  return route.kind === 'request' ? { revision: 'legacy' } : TAKEN
 }
 
 /** The revision an `initialize` agrees on: the client's when served, else the newest (the client then decides). */

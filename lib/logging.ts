@@ -4,7 +4,8 @@
  * whole, which keeps `authorization` out; the redaction is a second guard.
  */
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
-import { type DestinationStream, type Logger, destination } from 'pino'
+import type { IncomingHttpHeaders } from 'node:http'
+import { type DestinationStream, destination } from 'pino'
 
 export const REDACTED_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'config.API_KEY', 'API_KEY']
 
@@ -43,13 +44,34 @@ export function flushLog (): void {
 
 const CHATGPT_HEADERS = [['openai-conversation-id', 'conversationId'], ['openai-gpt-id', 'gptId']] as const
 
-/** Adds ChatGPT's ids to every line a request logs. */
-export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) => {
+/** ChatGPT's ids, from a request's headers, as its log lines carry them. */
+function chatgptIds (headers: IncomingHttpHeaders, into: Record<string, unknown>): Record<string, unknown> {
   for (const [header, key] of CHATGPT_HEADERS) {
-    const value = rawRequest.headers[header]
-    if (typeof value === 'string' && value !== '') bindings[key] = value.slice(0, 100)
+    const value = headers[header]
+    if (typeof value === 'string' && value !== '') into[key] = value.slice(0, 100)
   }
-  return logger.child(bindings, options)
+  return into
+}
+
+/** Adds ChatGPT's ids to every line a request logs. */
+export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options, rawRequest) =>
+  logger.child(chatgptIds(rawRequest.headers, bindings), options)
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request's logger was given besides its id and ChatGPT's (decorated by plugins/app/errors.ts). */
+    logBindings: Record<string, unknown> | null
+  }
+}
+
+/**
+ * A request's logger with more bindings (the signed-in subject, the trace id), for every line it logs
+ * from then on and a tool call's (use it, not request.log.child): kept as given, as pino keeps them
+ * as JSON text only, which a tool call's logger would parse back (about 3 µs a call).
+ */
+export function logWith (request: FastifyRequest, bindings: Record<string, unknown>): FastifyBaseLogger {
+  request.logBindings = { ...request.logBindings, ...bindings }
+  return request.log.child(bindings)
 }
 
 /**
@@ -58,8 +80,11 @@ export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFa
  * found together; and, traced, the call's trace id (the caller's, when it sent its own in `_meta`).
  */
 export function callLogger (request: FastifyRequest, id: string, traceId: string | undefined): FastifyBaseLogger {
-  const { reqId, ...bindings } = (request.log as Logger).bindings()
-  return request.server.log.child({ reqId: id, ...bindings, mcpReqId: reqId, ...(traceId === undefined ? {} : { traceId }) })
+  const bindings = chatgptIds(request.headers, { reqId: id })
+  if (request.logBindings !== null) Object.assign(bindings, request.logBindings)
+  bindings.mcpReqId = request.id
+  if (traceId !== undefined) bindings.traceId = traceId
+  return request.server.log.child(bindings)
 }
 
 /** Why a request was refused, as its log line carries it: the code (the service's or Fastify's) and the message. */

@@ -7,6 +7,7 @@ import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { Refusal, SIGN_IN_UNAVAILABLE, refuseInHook } from '../../lib/errors.js'
+import { logWith } from '../../lib/logging.js'
 import { IssuerUnavailable, type SignIn, TokenRefused } from './sign-in.js'
 
 declare module 'fastify' {
@@ -71,7 +72,7 @@ export default fp(async fastify => {
         })
       }
       signedIn(request, subject)
-      request.log = request.log.child({ subject: subjectHash(subject) })
+      request.log = logWith(request, { subject: subjectHash(subject) })
       return undefined
     } catch (error) {
       if (error instanceof TokenRefused) {

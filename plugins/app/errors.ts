@@ -12,6 +12,7 @@ import {
 
 export default fp(async fastify => {
   fastify.decorateRequest('refused', null)
+  fastify.decorateRequest('logBindings', null)
   fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
     const limited = await answerPastAllowance(error, request, reply, httpBodyOf)
     if (limited !== undefined) return limited

@@ -8,6 +8,7 @@ import type { onRequestHookHandler } from 'fastify'
 import { packageInfo } from '../../lib/files.js'
 import { NO_TRACING, type Tracing } from '../../lib/traces.js'
 import type { TraceExport } from '../../lib/otel.js'
+import { logWith } from '../../lib/logging.js'
 import type { Config } from '../config.js'
 
 declare module 'fastify' {
@@ -44,7 +45,7 @@ export default fp(async fastify => {
   // Each request's log lines carry its trace id (the request's span is active from here on).
   const traceIdInLog: onRequestHookHandler = (request, reply, done) => {
     const traceId = tracer.tracing.traceId()
-    if (traceId !== undefined) request.log = reply.log = request.log.child({ traceId })
+    if (traceId !== undefined) request.log = reply.log = logWith(request, { traceId })
     done()
   }
   fastify.addHook('onRequest', traceIdInLog)

@@ -80,3 +80,24 @@ t.test('a tool call\'s own line names the /mcp request that made it; a forged do
   await app.inject({ url: '/human_move?ai_player=X', headers: { 'x-tictactoe-door': `mcp ${'0'.repeat(32)} forged-id` } })
   t.notOk(logs.some(line => line.mcpReqId === 'forged-id'))
 })
+
+t.test('a request\'s logger with more bindings: every line carries them, and so does a tool call\'s logger made from it', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = await buildApp(t, {}, { logs })
+  await app.ready()
+  const { callLogger, logWith } = await import('../../lib/logging.js')
+  const log = app.log.child({ reqId: 'r-1', conversationId: 'c-1' })
+  const request = { id: 'r-1', headers: { 'openai-conversation-id': 'c-1' }, logBindings: null, log, server: app }
+  request.log = logWith(request as never, { traceId: 't-0' })
+  request.log = logWith(request as never, { subject: 's-1' })
+  request.log.info('outside')
+  t.match(logs.find(line => line.msg === 'outside'), { reqId: 'r-1', conversationId: 'c-1', subject: 's-1', traceId: 't-0' })
+  const call = callLogger(request as never, 'call-1', 't-1')
+  call.info('call')
+  const line = logs.find(entry => entry.msg === 'call') as Record<string, unknown>
+  t.match(line, { reqId: 'call-1', conversationId: 'c-1', subject: 's-1', mcpReqId: 'r-1', traceId: 't-1' })
+  t.same(Object.keys(line).filter(key => ['reqId', 'conversationId', 'subject', 'mcpReqId', 'traceId'].includes(key)),
+    ['reqId', 'conversationId', 'traceId', 'subject', 'mcpReqId'], 'in the order the request\'s own lines have them')
+  callLogger({ ...request, logBindings: null, headers: {} } as never, 'call-2', undefined).info('bare call')
+  t.notOk('traceId' in (logs.find(entry => entry.msg === 'bare call') as object), 'no trace id unless given')
+})

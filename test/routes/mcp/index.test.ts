@@ -271,6 +271,19 @@ t.test('a body that is not JSON: -32700; a batch from 2025-06-18 on: -32600, not
     }
   })
 
+  // Keys that would reach an object's prototype are refused as Fastify's reader refuses them, escaped
+  // or not; a body that only mentions them in a value is read.
+  for (const poisoned of ['{"jsonrpc":"2.0","id":1,"method":"ping","params":{"__proto__":{"x":1}}}',
+    '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"\\u005f_proto__":{"x":1}}}',
+    '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"constructor":{"prototype":{"x":1}}}}',
+    '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"c\\u006fnstructor":{"prototype":{"x":1}}}}']) {
+    const answer = await post(address, poisoned)
+    t.same([answer.status, answer.body.error?.code], [400, -32700], poisoned)
+  }
+  const mentioned = await post(address, '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":{"note":"\\u00e9 __proto__ constructor"}}}')
+  t.same([mentioned.status, mentioned.body.result], [200, {}], 'named in a value: read')
+  t.same([(await post(address, '')).status, (await post(address, '')).body.error?.code], [400, -32700], 'an empty body')
+
   const batch = `[${Array.from({ length: 20 }, (_, i) => call(i + 1, 'play_move', { ai_player: 'X' })).join(',')}]`
   const refused = await post(address, batch, { 'mcp-protocol-version': '2025-06-18' })
   t.equal(refused.status, 400)

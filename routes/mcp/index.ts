@@ -5,7 +5,7 @@
  */
 import cors from '@fastify/cors'
 import type {
-  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, onRequestHookHandler, preParsingHookHandler
+  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler
 } from 'fastify'
 import { readPlayerMeta } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
@@ -62,29 +62,6 @@ const refuseUnread: preParsingHookHandler = (request, _reply, payload, done) => 
 const acceptsBoth = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept
   return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream')
-}
-
-/**
- * Fastify's own JSON reader (secure-json-parse, which refuses `__proto__` and `constructor` keys,
- * escaped or not), but for a body with neither name and no `\u` escape, which cannot hold one:
- * JSON.parse reads it, without the reader's scans (about 3 µs a message; docs/performance.md).
- */
-type JsonReader = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => void
-function jsonReader (door: FastifyInstance): JsonReader {
-  const { onProtoPoisoning = 'error', onConstructorPoisoning = 'error' } = door.initialConfig as FastifyServerOptions
-  const secure = door.getDefaultJsonParser(onProtoPoisoning, onConstructorPoisoning) as JsonReader
-  return (request, body, done) => {
-    if (body.length > 0 && !body.includes('\\u') && !body.includes('__proto__') && !body.includes('constructor')) {
-      let message: unknown
-      try {
-        message = JSON.parse(body)
-      } catch {
-        return secure(request, body, done) // its error, as Fastify says it
-      }
-      return done(null, message)
-    }
-    secure(request, body, done)
-  }
 }
 
 export default async function mcp (fastify: FastifyInstance): Promise<void> {
@@ -156,8 +133,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
         jsonRpcErrorHandler(error, request, reply)
     })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.
-    door.removeContentTypeParser(['text/plain', 'application/json'])
-    door.addContentTypeParser('application/json', { parseAs: 'string' }, jsonReader(door))
+    door.removeContentTypeParser('text/plain')
     // Hosts that run in a web page (the ext-apps basic-host, the MCP Inspector's direct mode,
     // Microsoft 365's widget host) call /mcp from the browser: CORS for ALLOWED_ORIGINS, answered
     // by @fastify/cors after the Origin check above (any other origin keeps its 403, with no CORS

@@ -264,6 +264,7 @@ const moves = `GET /human_move (${movePaths.length} positions)`
 const results = await measure([
   { name: 'bare Fastify hello-world', server: hello, paths: ['/'] },
   { name: `control: bare Fastify + ${WORK_US} µs busy-wait`, server: control, paths: ['/'] },
+  { name: 'bare Fastify POST /mcp: a tool call\'s JSON body read, a fixed answer of a move\'s size', server: hello, paths: mcpMoves('2025') },
   { name: `service ${moves}`, server: service, paths: movePaths },
   ...(withRedis === null ? [] : [{ name: `service ${moves}, rate limit in Redis`, server: withRedis, paths: movePaths }]),
   { name: 'service GET /health', server: service, paths: ['/health'] },
@@ -287,8 +288,8 @@ console.log('')
 console.log('| target | requests/s | p50 ms | p99 ms | server CPU µs/request | errors | non-2xx |')
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUs.toFixed(1)} | ${r.errors} | ${r.non2xx} |`)
-const [bare, controlled, move] = results
-const redisMove = withRedis === null ? undefined : results[3]
+const [bare, controlled, barePost, move] = results
+const redisMove = withRedis === null ? undefined : results[4]
 const [mcp2025, mcp2026, sdk2025, sdk2026] = results.slice(-4 - refusals.length, results.length - refusals.length)
 console.log('')
 // A single loader process can be the limit for the bare server (its CPU then stays under 100%):
@@ -309,6 +310,9 @@ if (fixedRate !== undefined) {
 }
 console.log(`  control: bare Fastify + ${WORK_US} µs of work used ${(controlled.cpuUs - bare.cpuUs).toFixed(1)} µs more than bare Fastify (ratio ` +
   `${(bare.cpuUs / controlled.cpuUs).toFixed(2)}): a slower server also pays the loader's wake-ups`)
+// The web stack's own price of a POST with a JSON body over a GET, which an MCP move pays and a GPT move does not.
+console.log(`bare Fastify: a POST with a tool call's JSON body costs ${(barePost.cpuUs / bare.cpuUs).toFixed(2)}x its GET ` +
+  `(${barePost.cpuUs.toFixed(1)} µs against ${bare.cpuUs.toFixed(1)} µs, ${(barePost.cpuUs - bare.cpuUs).toFixed(1)} µs more)`)
 for (const [revision, door, sdk] of [['2025', mcp2025, sdk2025], ['2026-07-28', mcp2026, sdk2026]] as const) {
   const ratio = door.cpuUs / move.cpuUs
   console.log(`MCP move (${revision}): ${ratio.toFixed(2)}x the same move through GET /human_move (${door.cpuUs.toFixed(1)} µs ` +

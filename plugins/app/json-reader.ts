@@ -3,7 +3,7 @@
  * `constructor` keys, escaped or not), but JSON.parse for a body with neither name and no `\u`
  * escape, which cannot hold one, without the scans (about 4 µs a tool call; docs/performance.md).
  */
-import type { FastifyRequest, FastifyServerOptions } from 'fastify'
+import { type FastifyRequest, type FastifyServerOptions, errorCodes } from 'fastify'
 import fp from 'fastify-plugin'
 
 type JsonReader = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) => void
@@ -17,7 +17,7 @@ export default fp(async fastify => {
       try {
         parsed = JSON.parse(body)
       } catch {
-        return secure(request, body, done) // its error, as Fastify says it
+        return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY()) // as Fastify's reader says it
       }
       return done(null, parsed)
     }

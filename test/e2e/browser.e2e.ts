@@ -57,7 +57,7 @@ t.test('Swagger UI: Try it out, the AI opens, then a whole game through the form
   const { page, problems } = await watchedPage()
   await page.goto(`${server.url}/docs`)
   const operation = page.locator('#operations-default-humanMove')
-  // Swagger UI renders the document in the browser: on CI's crowded two cores (three lanes at once)
+  // Swagger UI renders the document in the browser: on CI's crowded two cores (two lanes at once)
   // that once took longer than Playwright's 30 s. What is tested is that it renders, not how fast.
   await operation.locator('.opblock-summary').click({ timeout: 120_000 })
   await operation.locator('button.try-out__btn').click()

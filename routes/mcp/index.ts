@@ -10,7 +10,7 @@ import type {
 import { readPlayerMeta } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
 import { type Answers, answersOf } from './catalog.js'
-import { type Message, type RequestId, echoId, isMessage, isRequestId, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
+import { type Message, type RequestId, echoId, idOf, isMessage, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
 import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
 import { shapeRefusalOf } from './method-table.js'
@@ -81,7 +81,7 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   /** One posted message, whatever it is: a refusal, or the revision's answer. */
   async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
     const shapeRefusal = shapeRefusalOf(body, fastify.mcpCatalog.argumentNames)
-    if (shapeRefusal !== undefined) return refused(shapeRefusal, isRequestId((body as { id?: unknown }).id) ? (body as Message).id as RequestId : null)
+    if (shapeRefusal !== undefined) return refused(shapeRefusal, idOf(body))
     if (!isMessage(body)) return refused(rpcRefusals.invalidRequest('Bad Request: the request body is not a valid JSON-RPC message'), echoId(body))
     return await answer(request, body)
   }

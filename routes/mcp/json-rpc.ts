@@ -51,6 +51,12 @@ export const isMessage = compileStrict<Message>('json-rpc message', JsonRpcMessa
 /** Whether an id is one a message may carry: a string, or an integer within 2^53. */
 export const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || Number.isSafeInteger(id)
 
+/** A message's id, when it has one a message may carry (whatever else it holds), else null. */
+export const idOf = (body: unknown): RequestId | null => {
+  const id = body !== null && typeof body === 'object' ? (body as { id?: unknown }).id : undefined
+  return isRequestId(id) ? id : null
+}
+
 /** The request id an error can answer with: a message's own, when it names a method and has one. */
 export function echoId (body: unknown): RequestId | null {
   if (body === null || typeof body !== 'object') return null

@@ -1,6 +1,6 @@
 /** JSON-RPC at the MCP door: which bodies are messages, the ids answered with, and answers as text. */
 import t from 'tap'
-import { echoId, errorText, isMessage, isRequestId, jsonRpcError, resultText } from '../../../routes/mcp/json-rpc.js'
+import { echoId, errorText, idOf, isMessage, isRequestId, jsonRpcError, resultText } from '../../../routes/mcp/json-rpc.js'
 
 t.test('a message is a request, a notification, a result or an error of JSON-RPC 2.0', async t => {
   for (const message of [
@@ -38,6 +38,10 @@ t.test('an error answers with the message\'s own id only when it names a method 
   t.equal(echoId({ id: 1.5, method: 'x' }), null, 'an id that would come back changed')
   t.equal(echoId([{ id: 7, method: 'x' }]), null, 'a batch')
   t.equal(echoId('text'), null)
+  // A message refused for its shape answers with its id, whatever else it holds.
+  t.equal(idOf({ id: 7, method: 5 }), 7)
+  t.equal(idOf({ id: 1.5 }), null)
+  for (const body of [null, 'text', 7, [{ id: 7 }]]) t.equal(idOf(body), null, JSON.stringify(body))
 })
 
 t.test('answers as text: a result\'s JSON goes in as it is; an error carries data only when given', async t => {

@@ -1,6 +1,6 @@
 /**
- * Errors as the service says them: the body of every error answer, the refusal an action call's
- * steps return, the sentence a validation failure becomes, and what is shown of what a caller sent.
+ * Errors as the service says them: its one error shape (Refusal) and the refusals made in more than
+ * one place, the HTTP body of every error answer, a validation failure's sentence, what is echoed.
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
@@ -53,8 +53,8 @@ export interface RefusalDetails {
 /**
  * The service's one error shape: a call refused with a message the caller can act on. Thrown from a
  * hook or a route, or returned by an action call's steps; each door renders it in its own form (an
- * HTTP body: errorBody; a JSON-RPC error; a tool result with isError). A refusal is an answer, not
- * a fault: it captures no stack (about 4 µs, in a request).
+ * HTTP body: httpBodyOf; a JSON-RPC error; a tool result with isError: docs/decisions.md). An
+ * answer, not a fault: it captures no stack (about 4 µs, in a request).
  */
 export class Refusal extends Error {
   readonly statusCode: number

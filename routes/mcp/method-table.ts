@@ -1,9 +1,12 @@
 /**
  * Every method the door answers, written once: the revisions that have it, the params field naming
- * what it calls (Mcp-Name mirrors it, a span records it), and what its params must be: a message
- * that breaks it is refused (-32602, one line that says what to send) before anything is built from it.
+ * what it calls (Mcp-Name mirrors it, a span records it), and its params' schema, whose parts say what
+ * to send: a message that breaks it is refused (-32602, that one line) before anything is built from it.
  */
-import type { Refusal } from '../../lib/errors.js'
+import { type TSchema, Type } from '@sinclair/typebox'
+import type { ErrorObject } from 'ajv'
+import { type Refusal, pathOf } from '../../lib/errors.js'
+import { type StrictValidator, compileStrict } from '../../lib/strict-validator.js'
 import { rpcRefusals } from './json-rpc.js'
 
 export type Revision = 'legacy' | 'modern'
@@ -12,8 +15,11 @@ export interface MethodSpec {
   revisions: readonly Revision[]
   /** The params field naming what the method calls, and the span attribute that records it. */
   target?: { field: 'name' | 'uri', attribute: string }
-  /** What is wrong with the params, in one sentence a client can act on; undefined when nothing is. */
-  paramsProblem?: (params: unknown, tools: ToolNames) => string | undefined
+  /**
+   * What its params must be, each part with the sentence that says what to send when it is not
+   * (`problem`), and what no schema can say (`beyond`).
+   */
+  params?: { schema: TSchema, check: StrictValidator<unknown>, beyond?: (params: any, tools: ToolNames) => string | undefined }
 }
 
 /** The tools' argument names, to check a call against before anything is built from it. */
@@ -25,6 +31,13 @@ export const isObject = (value: unknown): value is Record<string, unknown> => va
 export const kindOf = (value: unknown): string =>
   value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
+/**
+ * A method's params schema, checked as written; each part says in `problem` what to send, where
+ * `{kind}` is what was there instead, `{key}` the name of the part and `{example}` a call of the first tool.
+ */
+const paramsOf = (method: string, schema: TSchema, beyond?: (params: any, tools: ToolNames) => string | undefined): MethodSpec['params'] =>
+  ({ schema, check: compileStrict(`mcp params ${method}`, schema), beyond })
+
 /** More than `max` own names, counted no further than one past it. */
 function hasMoreNamesThan (object: Record<string, unknown>, max: number): boolean {
   let count = 0
@@ -32,37 +45,16 @@ function hasMoreNamesThan (object: Record<string, unknown>, max: number): boolea
   return false
 }
 
-function toolCallProblem (params: unknown, tools: ToolNames): string | undefined {
-  const example = `such as {"name":"${[...tools.keys()][0]}","arguments":{...}}`
-  if (!isObject(params)) return `tools/call needs params with the tool's name and its arguments, ${example} (got ${kindOf(params)}).`
-  if (typeof params.name !== 'string') return `tools/call needs params.name, the tool's name as a string, ${example} (got ${kindOf(params.name)}).`
-  const args = params.arguments
-  if (args === undefined) return undefined
-  if (!isObject(args)) return `arguments must be an object of the tool's parameters by name, as its inputSchema lists them (got ${kindOf(args)}).`
-  // Refused after counting one more name than the tool has, whatever the call's size: it is never built.
+/** What no schema can say of a tool call: more arguments than the tool has (counted one past, never built). */
+function tooManyArguments (params: { name: string, arguments?: Record<string, unknown> }, tools: ToolNames): string | undefined {
   const names = tools.get(params.name)
-  if (names !== undefined && hasMoreNamesThan(args, names.length)) return `${params.name} takes at most ${names.length} arguments (${names.join(', ')}): send only those.`
-  return undefined
+  if (params.arguments === undefined || names === undefined || !hasMoreNamesThan(params.arguments, names.length)) return undefined
+  return `${params.name} takes at most ${names.length} arguments (${names.join(', ')}): send only those.`
 }
 
-function promptProblem (params: unknown): string | undefined {
-  if (!isObject(params) || typeof params.name !== 'string') {
-    return `prompts/get needs params.name, the prompt's name as a string (got ${kindOf(isObject(params) ? params.name : params)}).`
-  }
-  const args = params.arguments
-  if (args === undefined) return undefined
-  if (!isObject(args)) return `prompts/get arguments must be an object of strings by name (got ${kindOf(args)}).`
-  for (const name in args) {
-    if (typeof args[name] !== 'string') return `prompts/get arguments are strings: give ${JSON.stringify(name.slice(0, 40))} as text (got ${kindOf(args[name])}).`
-  }
-  return undefined
-}
-
-function readProblem (params: unknown): string | undefined {
-  if (isObject(params) && typeof params.uri === 'string') return undefined
-  return 'resources/read needs params.uri, the resource\'s address as a string, as resources/list gives it ' +
-    `(got ${kindOf(isObject(params) ? params.uri : params)}).`
-}
+const TOOL_NAME = "tools/call needs params.name, the tool's name as a string, {example} (got {kind})."
+const PROMPT_NAME = "prompts/get needs params.name, the prompt's name as a string (got {kind})."
+const RESOURCE_URI = "resources/read needs params.uri, the resource's address as a string, as resources/list gives it (got {kind})."
 
 const BOTH: readonly Revision[] = ['legacy', 'modern']
 
@@ -71,13 +63,58 @@ export const METHODS = {
   ping: { revisions: ['legacy'] },
   'server/discover': { revisions: ['modern'] },
   'tools/list': { revisions: BOTH },
-  'tools/call': { revisions: BOTH, target: { field: 'name', attribute: 'gen_ai.tool.name' }, paramsProblem: toolCallProblem },
+  'tools/call': {
+    revisions: BOTH,
+    target: { field: 'name', attribute: 'gen_ai.tool.name' },
+    params: paramsOf('tools/call', Type.Object({
+      name: Type.String({ problem: TOOL_NAME }),
+      arguments: Type.Optional(Type.Object({}, {
+        problem: "arguments must be an object of the tool's parameters by name, as its inputSchema lists them (got {kind})."
+      }))
+    }, { problem: "tools/call needs params with the tool's name and its arguments, {example} (got {kind})." }), tooManyArguments)
+  },
   'prompts/list': { revisions: BOTH },
-  'prompts/get': { revisions: BOTH, target: { field: 'name', attribute: 'gen_ai.prompt.name' }, paramsProblem: promptProblem },
+  'prompts/get': {
+    revisions: BOTH,
+    target: { field: 'name', attribute: 'gen_ai.prompt.name' },
+    params: paramsOf('prompts/get', Type.Object({
+      name: Type.String({ problem: PROMPT_NAME }),
+      arguments: Type.Optional(Type.Object({}, {
+        additionalProperties: Type.String({ problem: 'prompts/get arguments are strings: give {key} as text (got {kind}).' }),
+        problem: 'prompts/get arguments must be an object of strings by name (got {kind}).'
+      }))
+    }, { problem: PROMPT_NAME }))
+  },
   'resources/list': { revisions: BOTH },
   'resources/templates/list': { revisions: BOTH },
-  'resources/read': { revisions: BOTH, target: { field: 'uri', attribute: 'mcp.resource.uri' }, paramsProblem: readProblem }
+  'resources/read': {
+    revisions: BOTH,
+    target: { field: 'uri', attribute: 'mcp.resource.uri' },
+    params: paramsOf('resources/read', Type.Object({ uri: Type.String({ problem: RESOURCE_URI }) }, { problem: RESOURCE_URI }))
+  }
 } as const satisfies Record<string, MethodSpec>
+
+/** What is wrong with a method's params, in the sentence its schema gives the first part refused (Ajv keeps the first error only). */
+export function paramsProblem (method: unknown, params: unknown, tools: ToolNames): string | undefined {
+  const spec = specOf(method)?.params
+  if (spec === undefined) return undefined
+  const { schema, check, beyond } = spec
+  if (check(params)) return beyond?.(params, tools)
+  const error = (check.errors as ErrorObject[])[0]
+  const path = pathOf(error)
+  // The part that failed: the one a `required` names, else the one whose keyword failed.
+  let part = error.schemaPath.slice(2).split('/').slice(0, -1).reduce<any>((node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')], schema)
+  if (error.keyword === 'required') {
+    const missing = String(error.params.missingProperty)
+    part = part.properties[missing]
+    path.push(missing)
+  }
+  const value = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], params)
+  return (part.problem as string)
+    .replace('{kind}', kindOf(value))
+    .replace('{key}', JSON.stringify(String(path.at(-1)).slice(0, 40)))
+    .replace('{example}', `such as {"name":"${[...tools.keys()][0]}","arguments":{...}}`)
+}
 
 export type MethodName = keyof typeof METHODS
 
@@ -116,8 +153,8 @@ export function shapeRefusalOf (body: unknown, tools: ToolNames): Refusal | unde
   if (isObject(message.params) && message.params._meta !== undefined && !isObject(message.params._meta)) {
     return rpcRefusals.invalidParams(`params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`)
   }
-  // The shape first: it refuses a call with too many names without walking them.
-  const problem = specOf(message.method)?.paramsProblem?.(message.params, tools)
+  // The params first: a call with too many names is refused without walking them.
+  const problem = paramsProblem(message.method, message.params, tools)
   if (problem !== undefined) return rpcRefusals.invalidParams(problem)
   if (nestsDeeperThan(body, MAX_DEPTH)) {
     return rpcRefusals.invalidParams(`The message nests more than ${MAX_DEPTH} levels deep: send the tool's arguments as its inputSchema describes them.`)

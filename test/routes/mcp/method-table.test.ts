@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http'
 import t, { type Test } from 'tap'
-import { METHODS, hasMethod, kindOf, specOf } from '../../../routes/mcp/method-table.js'
+import { METHODS, hasMethod, kindOf, paramsProblem, specOf } from '../../../routes/mcp/method-table.js'
 import { buildApp } from '../../helper.js'
 
 type Answer = { status: number, body: Record<string, any> }
@@ -199,7 +199,7 @@ t.test('params: each problem in one sentence that says what to send', async t =>
   const app = await buildApp(t)
   await app.ready()
   const tools = app.mcpCatalog.argumentNames
-  const problem = (method: string, params: unknown): string | undefined => specOf(method)?.paramsProblem?.(params, tools)
+  const problem = (method: string, params: unknown): string | undefined => paramsProblem(method, params, tools)
   t.equal(problem('tools/call', { name: 'play_move', arguments: { ai_player: 'X' } }), undefined)
   t.equal(problem('tools/call', { name: 'play_move' }), undefined, 'no arguments: the tool reads its defaults')
   t.match(problem('tools/call', undefined), /^tools\/call needs params with the tool's name and its arguments, such as \{"name":"play_move".*\(got nothing\)\.$/)

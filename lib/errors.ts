@@ -117,14 +117,25 @@ export function reportServerError (error: FastifyError, statusCode: number, requ
 
 const describeValue = (value: unknown): string => value === '' ? 'empty' : quoted(value)
 
-/**
- * Where a validation error points: the keys from the validated value down, its JSON pointer decoded.
- * Each of the service's three readers of Ajv's errors (the API's, the MCP envelope's, the
- * configuration's) starts here and words the problem for its own reader.
- */
-export const pathOf = (error: { instancePath: string }): string[] => error.instancePath === ''
+/** A JSON pointer's keys, decoded (`~1` is `/`, `~0` is `~`). */
+export const pointerKeys = (pointer: string): string[] => pointer === ''
   ? []
-  : error.instancePath.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+  : pointer.slice(1).split('/').map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+
+/**
+ * Where a validation error points: the keys from the validated value down. Each of the service's
+ * readers of Ajv's errors (the API's, the MCP door's, the configuration's) starts here and words
+ * the problem for its own reader.
+ */
+export const pathOf = (error: { instancePath: string }): string[] => pointerKeys(error.instancePath)
+
+/** What a validation error points at in `root`: its path (a missing key's ending with that key) and the value there (none, for a missing key). */
+export function pointedAt (error: Pick<AjvError, 'instancePath' | 'keyword' | 'params'>, root: unknown): { path: string[], value: unknown } {
+  const path = pathOf(error)
+  if (error.keyword === 'required') return { path: [...path, String(error.params.missingProperty)], value: undefined }
+  // (Ajv's path leads to a value that is there: the one that is wrong.)
+  return { path, value: path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root) }
+}
 
 /**
  * A validation failure in the API's own terms: the parameter, what it must be, what it got.

@@ -58,11 +58,8 @@ export const idOf = (body: unknown): RequestId | null => {
 }
 
 /** The request id an error can answer with: a message's own, when it names a method and has one. */
-export function echoId (body: unknown): RequestId | null {
-  if (body === null || typeof body !== 'object') return null
-  const { id, method } = body as { id?: unknown, method?: unknown }
-  return typeof method === 'string' && isRequestId(id) ? id : null
-}
+export const echoId = (body: unknown): RequestId | null =>
+  typeof (body as { method?: unknown } | null)?.method === 'string' ? idOf(body) : null
 
 export function jsonRpcError (code: number, message: string, id: RequestId | null = null, data?: unknown) {
   return { jsonrpc: '2.0' as const, error: { code, message, ...(data !== undefined ? { data } : {}) }, id }

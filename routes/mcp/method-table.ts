@@ -5,7 +5,7 @@
  */
 import { type TSchema, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
-import { type Refusal, pathOf } from '../../lib/errors.js'
+import { type Refusal, pointedAt, pointerKeys } from '../../lib/errors.js'
 import { type StrictValidator, compileStrict } from '../../lib/strict-validator.js'
 import { rpcRefusals } from './json-rpc.js'
 
@@ -101,16 +101,11 @@ export function paramsProblem (method: unknown, params: unknown, tools: ToolName
   const { schema, check, beyond } = spec
   if (check(params)) return beyond?.(params, tools)
   const error = (check.errors as ErrorObject[])[0]
-  const path = pathOf(error)
+  const { path, value } = pointedAt(error, params)
   // The part that failed: the one a `required` names, else the one whose keyword failed.
-  let part = error.schemaPath.slice(2).split('/').slice(0, -1).reduce<any>((node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')], schema)
-  if (error.keyword === 'required') {
-    const missing = String(error.params.missingProperty)
-    part = part.properties[missing]
-    path.push(missing)
-  }
-  const value = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], params)
-  return (part.problem as string)
+  const part = pointerKeys(error.schemaPath.slice(1)).slice(0, -1).reduce<any>((node, key) => node[key], schema)
+  const failed = error.keyword === 'required' ? part.properties[path.at(-1) as string] : part
+  return (failed.problem as string)
     .replace('{kind}', kindOf(value))
     .replace('{key}', JSON.stringify(String(path.at(-1)).slice(0, 40)))
     .replace('{example}', `such as {"name":"${[...tools.keys()][0]}","arguments":{...}}`)

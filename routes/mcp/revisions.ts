@@ -6,7 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
-import { type Refusal, pathOf } from '../../lib/errors.js'
+import { type Refusal, pointedAt } from '../../lib/errors.js'
 import { type Message, type RequestId, echoId, rpcRefusals } from './json-rpc.js'
 import { type Revision, isObject, kindOf, specOf } from './method-table.js'
 
@@ -63,10 +63,8 @@ function envelopeIssue (meta: Record<string, unknown>): { key: string, problem: 
   if (checkEnvelope(meta)) return undefined
   // The required keys were looked for above: what Ajv finds is inside one of them.
   const error = (checkEnvelope.errors as ErrorObject[])[0]
-  const path = pathOf(error)
-  const key = (error.keyword === 'required' ? [...path, String(error.params.missingProperty)] : path).join('.')
-  // (Ajv's path leads to a value the envelope has: the one that is wrong, or the object that lacks a key.)
-  const value = path.reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], meta)
+  const { path, value } = pointedAt(error, meta)
+  const key = path.join('.')
   // The envelope's schema only asks for keys, types and a list of values.
   const problem = error.keyword === 'required'
     ? 'missing'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  PARAMETERS_HINT, Refusal, clip, errorBody, httpBodyOf, pathOf, quoted, refusals, serverFailureMessage, statusOf, validationMessage
+  PARAMETERS_HINT, Refusal, clip, errorBody, httpBodyOf, pathOf, pointedAt, pointerKeys, quoted, refusals, serverFailureMessage, statusOf, validationMessage
 } from '../../lib/errors.js'
 
 t.test('a refusal, thrown as an error, carries its status and code, and no stack', async t => {
@@ -57,4 +57,9 @@ t.test('where a validation error points: the keys down, its JSON pointer decoded
   t.same(pathOf({ instancePath: '/position_1' }), ['position_1'])
   t.same(pathOf({ instancePath: '/_meta/io.modelcontextprotocol~1clientInfo/name' }), ['_meta', 'io.modelcontextprotocol/clientInfo', 'name'])
   t.same(pathOf({ instancePath: '/a~0b' }), ['a~b'])
+  t.same(pointerKeys('#/properties/name/type'.slice(1)), ['properties', 'name', 'type'], 'a schema path reads the same way')
+  const root = { a: { b: 5 } }
+  t.same(pointedAt({ instancePath: '/a/b', keyword: 'type', params: { type: 'string' } }, root), { path: ['a', 'b'], value: 5 }, 'the wrong value')
+  t.same(pointedAt({ instancePath: '/a', keyword: 'required', params: { missingProperty: 'c' } }, root), { path: ['a', 'c'], value: undefined },
+    'a missing key: its path, and nothing there')
 })

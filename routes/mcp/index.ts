@@ -10,10 +10,12 @@ import type {
 import { readPlayerMeta } from '../../plugins/app/caller.js'
 import { listOf } from '../../plugins/config.js'
 import { type Answers, answersOf } from './catalog.js'
-import { type Message, type RequestId, echoId, idOf, isMessage, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals } from './json-rpc.js'
+import {
+  type Message, type RequestId, NOT_A_MESSAGE, echoId, envelopeRefusalOf, idOf, isObject, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals
+} from './json-rpc.js'
 import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
 import { type Answer, methodsOf } from './methods.js'
-import { shapeRefusalOf } from './method-table.js'
+import { paramsProblem } from './method-table.js'
 import { traced } from './span.js'
 import { type McpHeaders, admit } from './revisions.js'
 
@@ -31,6 +33,8 @@ const mcpHeadersOf = (request: FastifyRequest): McpHeaders => ({
 
 /** A refusal as the door answers it: its status, and its JSON-RPC error answering `id`. */
 const refused = (refusal: Refusal, id: RequestId | null = null): Answer => ({ status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, id)) })
+
+const NO_BATCHES = rpcRefusals.invalidRequest('JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
 
 /** The most messages a batch may hold: each is answered as if posted alone. */
 export const MAX_BATCH = 16
@@ -78,12 +82,16 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     return await answerMethod(message, { request, id: message.id as RequestId, params: message.params ?? {}, revision: admitted.revision })
   }
 
-  /** One posted message, whatever it is: a refusal, or the revision's answer. */
+  /**
+   * One posted message, whatever it is: a refusal, or the revision's answer. A body that is no
+   * message for its params alone (a string, say) hears what its method takes.
+   */
   async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
-    const shapeRefusal = shapeRefusalOf(body, fastify.mcpCatalog.argumentNames)
-    if (shapeRefusal !== undefined) return refused(shapeRefusal, idOf(body))
-    if (!isMessage(body)) return refused(rpcRefusals.invalidRequest('Bad Request: the request body is not a valid JSON-RPC message'), echoId(body))
-    return await answer(request, body)
+    if (Array.isArray(body)) return refused(NO_BATCHES)
+    const refusal = envelopeRefusalOf(body)
+    if (refusal === undefined) return await answer(request, body as Message)
+    const problem = refusal === NOT_A_MESSAGE && isObject(body) ? paramsProblem(body.method, body.params, fastify.mcpCatalog.argumentNames) : undefined
+    return problem !== undefined ? refused(rpcRefusals.invalidParams(problem), idOf(body)) : refused(refusal, echoId(body))
   }
 
   /**

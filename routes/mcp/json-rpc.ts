@@ -48,6 +48,12 @@ export interface Message { jsonrpc: '2.0', id?: RequestId, method?: string, para
 /** Whether a parsed body is one JSON-RPC message (checked without changing it). */
 export const isMessage = compileStrict<Message>('json-rpc message', JsonRpcMessage)
 
+export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** A value's kind, as the door's messages say what they got. */
+export const kindOf = (value: unknown): string =>
+  value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+
 /** Whether an id is one a message may carry: a string, or an integer within 2^53. */
 export const isRequestId = (id: unknown): id is RequestId => typeof id === 'string' || Number.isSafeInteger(id)
 
@@ -83,6 +89,18 @@ export const rpcRefusals = {
     undefined, { rpcCode: UNSUPPORTED_VERSION, data: { supported: [...supported], requested } }),
   /** What the HTTP layer refuses (-32000, as the SDK's transports say it). */
   transport: (statusCode: number, message: string): Refusal => new Refusal(statusCode, message)
+}
+
+/** A body that is no JSON-RPC message the door takes (-32600). */
+export const NOT_A_MESSAGE = rpcRefusals.invalidRequest('Bad Request: the request body is not a valid JSON-RPC message')
+
+/** The refusal of a body that is not one JSON-RPC message whose params' _meta, if any, is an object; else undefined. */
+export function envelopeRefusalOf (body: unknown): Refusal | undefined {
+  const params = isObject(body) ? body.params : undefined
+  if (isObject(params) && params._meta !== undefined && !isObject(params._meta)) {
+    return rpcRefusals.invalidParams(`params._meta must be an object of metadata by key (got ${kindOf(params._meta)}).`)
+  }
+  return isMessage(body) ? undefined : NOT_A_MESSAGE
 }
 
 /** A result answer, its result already JSON (made once, for the lists; or around an action's answer). */

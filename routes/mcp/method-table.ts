@@ -7,7 +7,7 @@ import { type TSchema, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { type Refusal, pointedAt, pointerKeys } from '../../lib/errors.js'
 import { type StrictValidator, compileStrict } from '../../lib/strict-validator.js'
-import { rpcRefusals } from './json-rpc.js'
+import { kindOf, rpcRefusals } from './json-rpc.js'
 
 export type Revision = 'legacy' | 'modern'
 
@@ -24,12 +24,6 @@ export interface MethodSpec {
 
 /** The tools' argument names, to check a call against before anything is built from it. */
 export type ToolNames = ReadonlyMap<string, readonly string[]>
-
-export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
-
-/** A value's kind, as the door's messages say what they got. */
-export const kindOf = (value: unknown): string =>
-  value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 
 /**
  * A method's params schema, checked as written; each part says in `problem` what to send, where
@@ -54,12 +48,20 @@ function tooManyArguments (params: { name: string, arguments?: Record<string, un
 
 const TOOL_NAME = "tools/call needs params.name, the tool's name as a string, {example} (got {kind})."
 const PROMPT_NAME = "prompts/get needs params.name, the prompt's name as a string (got {kind})."
+const INITIALIZE = 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP clients send them.'
 const RESOURCE_URI = "resources/read needs params.uri, the resource's address as a string, as resources/list gives it (got {kind})."
 
 const BOTH: readonly Revision[] = ['legacy', 'modern']
 
 export const METHODS = {
-  initialize: { revisions: ['legacy'] },
+  initialize: {
+    revisions: ['legacy'],
+    params: paramsOf('initialize', Type.Object({
+      protocolVersion: Type.String({ problem: INITIALIZE }),
+      capabilities: Type.Object({}, { problem: INITIALIZE }),
+      clientInfo: Type.Object({}, { problem: INITIALIZE })
+    }, { problem: INITIALIZE }))
+  },
   ping: { revisions: ['legacy'] },
   'server/discover': { revisions: ['modern'] },
   'tools/list': { revisions: BOTH },
@@ -138,20 +140,12 @@ function nestsDeeperThan (value: unknown, max: number): boolean {
   return false
 }
 
-/** The refusal of a message the door will not take as it is, or undefined. */
-export function shapeRefusalOf (body: unknown, tools: ToolNames): Refusal | undefined {
-  if (Array.isArray(body)) {
-    return rpcRefusals.invalidRequest('JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
-  }
-  if (!isObject(body)) return undefined
-  const message = body as { method?: unknown, params?: unknown }
-  if (isObject(message.params) && message.params._meta !== undefined && !isObject(message.params._meta)) {
-    return rpcRefusals.invalidParams(`params._meta must be an object of metadata by key (got ${kindOf(message.params._meta)}).`)
-  }
-  // The params first: a call with too many names is refused without walking them.
-  const problem = paramsProblem(message.method, message.params, tools)
+/** The refusal of a method's params (-32602): the part its schema says to send, or nesting too deep. */
+export function paramsRefusalOf (method: string, params: unknown, tools: ToolNames): Refusal | undefined {
+  // The schema first: a call with too many names is refused without walking them.
+  const problem = paramsProblem(method, params, tools)
   if (problem !== undefined) return rpcRefusals.invalidParams(problem)
-  if (nestsDeeperThan(body, MAX_DEPTH)) {
+  if (nestsDeeperThan(params, MAX_DEPTH - 1)) {
     return rpcRefusals.invalidParams(`The message nests more than ${MAX_DEPTH} levels deep: send the tool's arguments as its inputSchema describes them.`)
   }
   return undefined

@@ -12,9 +12,9 @@ import { callLogger, requestLine } from '../../lib/logging.js'
 import type { Action, Door } from '../../plugins/app/actions.js'
 import type { ActionOutcome } from '../../plugins/app/pipeline.js'
 import { type Answers, result2026 } from './catalog.js'
-import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText } from './json-rpc.js'
+import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText, rpcErrorOf } from './json-rpc.js'
 import { negotiated } from './revisions.js'
-import { type MethodName, type Revision, hasMethod, isObject } from './method-table.js'
+import { type MethodName, type Revision, hasMethod, paramsRefusalOf } from './method-table.js'
 import { choicesOf, queryOf, unknownArguments } from './arguments.js'
 import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
 
@@ -110,14 +110,7 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
   const list = (method: keyof Answers['lists']) => (call: MethodCall): Answer => ok(call, answers().lists[method][call.revision])
 
   const handlers: Record<MethodName, (call: MethodCall) => Answer | Promise<Answer>> = {
-    initialize: call => {
-      const { protocolVersion, capabilities, clientInfo } = call.params
-      if (typeof protocolVersion !== 'string' || !isObject(capabilities) || !isObject(clientInfo)) {
-        return error(call, INVALID_PARAMS, 'initialize needs params with protocolVersion (a string), capabilities and clientInfo (objects), as MCP ' +
-          'clients send them.')
-      }
-      return ok(call, answers().initialize(negotiated(protocolVersion)))
-    },
+    initialize: call => ok(call, answers().initialize(negotiated(call.params.protocolVersion))),
     ping: call => ok(call, '{}'),
     'server/discover': call => ok(call, answers().discover),
     'tools/call': callTool,
@@ -129,10 +122,17 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
     'resources/read': readResource
   }
 
-  /** Answers a request in its revision; a method the revision does not have is -32601 (with 404 in 2026-07-28). */
+  /**
+   * Answers a request in its revision, once its params are what the method takes (-32602 with 400);
+   * a method the revision does not have is -32601 (with 404 in 2026-07-28).
+   */
   return async (message: Message, call: MethodCall): Promise<Answer> => {
     const method = message.method as string
-    if (hasMethod(method, call.revision)) return await handlers[method as MethodName](call)
+    if (hasMethod(method, call.revision)) {
+      const refusal = paramsRefusalOf(method, message.params, fastify.mcpCatalog.argumentNames)
+      if (refusal === undefined) return await handlers[method as MethodName](call)
+      return { status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, call.id)), errorType: String(INVALID_PARAMS) }
+    }
     // A method of the other revision says which revision it belongs to and how to send it there.
     const elsewhere = call.revision === 'modern'
       ? hasMethod(method, 'legacy') ? `Method not found: ${method} left the protocol in 2026-07-28` : 'Method not found'

@@ -7,8 +7,8 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
 import { compileStrict } from '../../lib/strict-validator.js'
 import { type Refusal, pointedAt } from '../../lib/errors.js'
-import { type Message, type RequestId, echoId, rpcRefusals } from './json-rpc.js'
-import { type Revision, isObject, kindOf, specOf } from './method-table.js'
+import { type Message, type RequestId, echoId, isObject, kindOf, rpcRefusals } from './json-rpc.js'
+import { type Revision, specOf } from './method-table.js'
 
 /** The revisions of the stateless era this door serves (the SDK's SUPPORTED_MODERN_PROTOCOL_VERSIONS). */
 export const MODERN_VERSIONS = ['2026-07-28'] as const

@@ -1,6 +1,6 @@
 /** JSON-RPC at the MCP door: which bodies are messages, the ids answered with, and answers as text. */
 import t from 'tap'
-import { echoId, errorText, idOf, isMessage, isRequestId, jsonRpcError, resultText } from '../../../routes/mcp/json-rpc.js'
+import { echoId, errorText, idOf, isMessage, isRequestId, jsonRpcError, kindOf, resultText } from '../../../routes/mcp/json-rpc.js'
 
 t.test('a message is a request, a notification, a result or an error of JSON-RPC 2.0', async t => {
   for (const message of [
@@ -49,4 +49,8 @@ t.test('answers as text: a result\'s JSON goes in as it is; an error carries dat
   t.same(JSON.parse(resultText('a"b', '{}')), { jsonrpc: '2.0', id: 'a"b', result: {} }, 'a string id is quoted as JSON')
   t.same(jsonRpcError(-32601, 'No.'), { jsonrpc: '2.0', error: { code: -32601, message: 'No.' }, id: null })
   t.same(JSON.parse(errorText(-32602, 'Bad.', 4, { field: 'x' })), { jsonrpc: '2.0', error: { code: -32602, message: 'Bad.', data: { field: 'x' } }, id: 4 })
+})
+
+t.test('kinds, as the messages name them', async t => {
+  t.same([undefined, null, [], {}, 'x', 1, true].map(kindOf), ['nothing', 'null', 'an array', 'an object', 'a string', 'a number', 'a boolean'])
 })

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http'
 import t, { type Test } from 'tap'
-import { METHODS, hasMethod, kindOf, paramsProblem, specOf } from '../../../routes/mcp/method-table.js'
+import { METHODS, hasMethod, paramsProblem, specOf } from '../../../routes/mcp/method-table.js'
 import { buildApp } from '../../helper.js'
 
 type Answer = { status: number, body: Record<string, any> }
@@ -213,9 +213,36 @@ t.test('params: each problem in one sentence that says what to send', async t =>
   t.match(problem('prompts/get', { name: 'new_game', arguments: { ai_player: 1 } }), /give "ai_player" as text \(got a number\)\.$/)
   t.equal(problem('resources/read', { uri: 'ui://x' }), undefined)
   t.match(problem('resources/read', null), /needs params.uri, .* \(got null\)\.$/)
+  t.equal(problem('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } }), undefined)
+  for (const params of [undefined, { protocolVersion: 5, capabilities: {}, clientInfo: {} }, { protocolVersion: '2025-11-25', capabilities: [] }]) {
+    t.match(problem('initialize', params), /^initialize needs params with protocolVersion \(a string\), capabilities and clientInfo \(objects\)/)
+  }
   t.equal(problem('tools/list', 'anything'), undefined, 'a method with no params to check takes what it is given')
 })
 
-t.test('kinds, as the messages name them', async t => {
-  t.same([undefined, null, [], {}, 'x', 1, true].map(kindOf), ['nothing', 'null', 'an array', 'an object', 'a string', 'a number', 'a boolean'])
+t.test('the envelope, then the revision and the method, then the params: a message hears about the first that fails', async t => {
+  const { address } = await listening(t)
+  const raw = async (body: unknown, headers: Record<string, string> = {}): Promise<Answer> => await new Promise((resolve, reject) => {
+    const req = request(`${address}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }
+    }, res => {
+      let text = ''
+      res.on('data', chunk => { text += chunk })
+      res.on('end', () => resolve({ status: res.statusCode as number, body: text === '' ? {} : JSON.parse(text) }))
+    })
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
+  const modernHeaders = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'other_tool' }
+  const mismatched = await raw({ ...call(1, 'tools/call', { name: 'play_move', arguments: [], _meta: ENVELOPE }) }, modernHeaders)
+  t.match(mismatched, { status: 400, body: { id: 1, error: { code: -32020 } } }, 'a header at odds with the body, before the arguments')
+  const initialize = await raw(call(2, 'initialize', { _meta: ENVELOPE }), { ...modernHeaders, 'mcp-method': 'initialize' })
+  t.match(initialize, { status: 404, body: { id: 2, error: { code: -32601, message: 'Method not found: initialize left the protocol in 2026-07-28' } } },
+    'a 2026-07-28 initialize left the protocol, whatever its params')
+  t.match(await raw(call(3, 'tools/call', { name: 5 }), { accept: 'application/json' }), { status: 406 }, 'a 2025 client that takes one answer only')
+  t.match(await raw({ jsonrpc: '2.0', method: 'tools/call', params: { name: 5 } }), { status: 202 }, 'a notification is never answered, even one in error')
+  t.match(await raw(call(4, 'initialize', 'me')), { status: 400, body: { id: 4, error: { code: -32602, message: /^initialize needs params/ } } },
+    'params that make no message still hear what their method takes')
+  t.match(await raw({ jsonrpc: '1.0', id: 5, method: 'tools/list' }), { status: 400, body: { id: 5, error: { code: -32600 } } })
 })

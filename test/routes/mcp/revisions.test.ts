@@ -256,7 +256,7 @@ t.test('on the wire: each refusal with its status, and notifications taken with 
   t.same(await post(notification('notifications/initialized')), { status: 202, body: undefined })
   t.same(await post({ jsonrpc: '2.0', id: 3, result: {} }), { status: 202, body: undefined }, 'a posted response is taken too')
   t.match(await post(request('initialize', { protocolVersion: '2025-06-18' })), {
-    status: 200,
+    status: 400,
     body: {
       id: 7,
       error: {

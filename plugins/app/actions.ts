@@ -43,7 +43,7 @@ export interface ActionView {
 
 /**
  * The way a call came in: straight over HTTP (a GPT), as an MCP tool call, or from the board view
- * through an MCP Apps host (the view marks its calls, see routes/mcp/view-call.ts).
+ * through an MCP Apps host (the view marks its calls, see plugins/app/mcp-catalog/view-call.ts).
  */
 export type Door = 'http' | 'mcp' | 'view'
 

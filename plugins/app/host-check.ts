@@ -1,8 +1,9 @@
 /**
  * Who may call the MCP door, against DNS rebinding: Host must name this service and Origin, when
- * sent, be allowed; the door answers a refusal as a 403 charged to no allowance (docs/decisions.md).
+ * sent, be allowed (a 403 charged to no allowance); and which pages may read its answers (CORS).
  */
 import { isIP } from 'node:net'
+import cors from '@fastify/cors'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Refusal, clip, quoted } from '../../lib/errors.js'
@@ -73,3 +74,23 @@ export default fp(async fastify => {
     return problem === undefined ? undefined : new Refusal(403, problem)
   })
 }, { name: 'host-check', fastify: '5.x', dependencies: ['config'] })
+
+/**
+ * The door's CORS, registered in its context after the Host and Origin check: hosts that run in a web
+ * page (the ext-apps basic-host, the MCP Inspector's direct mode, Microsoft 365's widget host) on
+ * ALLOWED_ORIGINS; a preflight carries no credentials and counts as a message does.
+ */
+export const doorCors = fp(async door => {
+  const origins = listOf(door.config.ALLOWED_ORIGINS)
+  if (origins.length === 0) return
+  door.addHook('onRequest', (request, reply, done) =>
+    request.method === 'OPTIONS' ? door.allowances.client.call(door, request, reply, done) : done())
+  await door.register(cors, {
+    origin: origins,
+    // GET and DELETE too, so a page reads the 405 that says the server keeps no stream or session.
+    methods: ['POST', 'GET', 'DELETE'],
+    allowedHeaders: ['content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id'],
+    exposedHeaders: ['www-authenticate'],
+    maxAge: 7200
+  })
+}, { name: 'mcp-door-cors', fastify: '5.x' })

@@ -1,11 +1,13 @@
 /**
  * One action call, the same steps for every door: the caller's allowance, the input checked against
- * the action's schema, then the action. Each door reads the player id and checks the credentials before,
- * and writes the outcome after (docs/decisions.md, "One pipeline, two doors").
+ * the action's schema, then the action; a call inside another request gets its own log line and
+ * metrics. Each door reads the player id and credentials before (docs/decisions.md, "One pipeline").
  */
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { RefusalNote } from '../../lib/logging.js'
+import { type RefusalNote, callLogger, requestLine } from '../../lib/logging.js'
 import type { StepSpan } from '../../lib/traces.js'
 import type { Action, Door } from './actions.js'
 import { type AjvError, Refusal, clip, httpBodyOf, refusals, serverFailureMessage, validationMessage } from '../../lib/errors.js'
@@ -36,6 +38,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Runs an action call through every step, as its door received it on `request`. */
     runAction: (action: Action, request: FastifyRequest, input: unknown, call: CallContext) => Promise<ActionOutcome>
+    /**
+     * Runs an action called inside another request (a tool call in an /mcp message) as a request of
+     * its own would be: with its own id, naming `request`, its own log line and route metrics.
+     */
+    runCall: (action: Action, request: FastifyRequest, input: unknown, door: Door) => Promise<ActionOutcome>
   }
 }
 
@@ -51,7 +58,7 @@ function refused (refusal: Refusal, line: 'request refused' | 'invalid request' 
 }
 
 export default fp(async fastify => {
-  const { callerOf, allowances, tracing } = fastify
+  const { callerOf, allowances, gameMetrics, tracing } = fastify
 
   async function steps (action: Action, request: FastifyRequest, input: Record<string, unknown>, { door, log }: CallContext): Promise<ActionOutcome> {
     const caller = callerOf(request)
@@ -90,6 +97,18 @@ export default fp(async fastify => {
     return outcome
   }
 
-  fastify.decorate('runAction', async (action: Action, request: FastifyRequest, input: unknown, call: CallContext): Promise<ActionOutcome> =>
-    await tracing.span(`action ${action.operationId}`, { attributes: { 'tictactoe.door': call.door } }, async span => await run(action, request, input, call, span)))
-}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'rate-limit', 'tracing'] })
+  const runAction = async (action: Action, request: FastifyRequest, input: unknown, call: CallContext): Promise<ActionOutcome> =>
+    await tracing.span(`action ${action.operationId}`, { attributes: { 'tictactoe.door': call.door } }, async span => await run(action, request, input, call, span))
+  fastify.decorate('runAction', runAction)
+
+  fastify.decorate('runCall', async (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> => {
+    const started = performance.now()
+    const id = randomUUID()
+    const log = callLogger(request, id, tracing.traceId())
+    const outcome = await runAction(action, request, input, { door, log, id })
+    const ms = performance.now() - started
+    gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
+    log.info(requestLine(action.method, action.url, outcome.statusCode, ms, outcome.note), 'request')
+    return outcome
+  })
+}, { name: 'pipeline', fastify: '5.x', dependencies: ['caller-identity', 'game-metrics', 'rate-limit', 'tracing'] })

@@ -1,20 +1,16 @@
 /**
  * POST /mcp: every action as an MCP tool (Streamable HTTP, stateless: any replica answers any call), in
- * both revisions of the protocol. A message goes through the door's guards (the host check, CORS,
- * the credentials, the allowance), ./method-table.ts, ./json-rpc.ts, ./revisions.ts, then ./methods.ts.
+ * both revisions. A message passes the door's guards, then ./json-rpc.ts, ./revisions.ts, ./methods.ts.
  */
-import cors from '@fastify/cors'
-import type {
-  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler
-} from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify'
 import { readPlayerMeta } from '../../plugins/app/caller.js'
-import { listOf } from '../../plugins/config.js'
+import { doorCors } from '../../plugins/app/host-check.js'
 import { type Answers, answersOf } from './catalog.js'
 import {
   type Message, type RequestId, NOT_A_MESSAGE, echoId, envelopeRefusalOf, idOf, isObject, jsonRpcErrorHandler, rpcErrorOf, rpcRefusals
 } from './json-rpc.js'
 import { Refusal, answerPastAllowance, clip, refusals } from '../../lib/errors.js'
-import { type Answer, methodsOf } from './methods.js'
+import { type Answer, methodsOf, refused } from './methods.js'
 import { paramsProblem } from './method-table.js'
 import { traced } from './span.js'
 import { type McpHeaders, admit } from './revisions.js'
@@ -31,22 +27,16 @@ const mcpHeadersOf = (request: FastifyRequest): McpHeaders => ({
   name: headerOf(request, 'mcp-name')
 })
 
-/** A refusal as the door answers it: its status, and its JSON-RPC error answering `id`. */
-const refused = (refusal: Refusal, id: RequestId | null = null): Answer => ({ status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, id)) })
-
 const NO_BATCHES = rpcRefusals.invalidRequest('JSON-RPC batches are not supported (MCP removed them in revision 2025-06-18): send one message per POST.')
 
 /** The most messages a batch may hold: each is answered as if posted alone. */
-export const MAX_BATCH = 16
+const MAX_BATCH = 16
 
 /**
  * Whether a batch is taken: from a 2025-03-26 client, which sends no MCP-Protocol-Version header (it
  * came with 2025-06-18; a server is then to assume 2025-03-26) or names that revision.
  */
-const takesBatches = (request: FastifyRequest): boolean => {
-  const version = headerOf(request, 'mcp-protocol-version')
-  return version === undefined || version === '2025-03-26'
-}
+const takesBatches = (version: string | undefined): boolean => version === undefined || version === '2025-03-26'
 
 /**
  * Bodies refused before a byte is read: one the service would have to decode (gzip and the like: no
@@ -75,23 +65,23 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onReady', async () => { answers = answersOf(fastify.mcpCatalog) })
   const answerMethod = traced(fastify.tracing, methodsOf(fastify, () => answers as Answers))
 
-  async function answer (request: FastifyRequest, message: Message): Promise<Answer> {
-    const admitted = admit(message, mcpHeadersOf(request), acceptsBoth(request))
-    if ('refusal' in admitted) return refused(admitted.refusal, admitted.id)
-    if ('taken' in admitted) return { status: 202 }
-    return await answerMethod(message, { request, id: message.id as RequestId, params: message.params ?? {}, revision: admitted.revision })
-  }
-
   /**
-   * One posted message, whatever it is: a refusal, or the revision's answer. A body that is no
-   * message for its params alone (a string, say) hears what its method takes.
+   * One posted message, whatever it is, in the order of docs/decisions.md's table: its envelope, its
+   * revision, then its method and params. A message refused for params that are no object (a string,
+   * say) hears what its method takes.
    */
   async function answerOne (request: FastifyRequest, body: unknown): Promise<Answer> {
     if (Array.isArray(body)) return refused(NO_BATCHES)
     const refusal = envelopeRefusalOf(body)
-    if (refusal === undefined) return await answer(request, body as Message)
-    const problem = refusal === NOT_A_MESSAGE && isObject(body) ? paramsProblem(body.method, body.params, fastify.mcpCatalog.argumentNames) : undefined
-    return problem !== undefined ? refused(rpcRefusals.invalidParams(problem), idOf(body)) : refused(refusal, echoId(body))
+    if (refusal !== undefined) {
+      const problem = refusal === NOT_A_MESSAGE && isObject(body) ? paramsProblem(body.method, body.params, fastify.mcpCatalog.argumentNames) : undefined
+      return problem !== undefined ? refused(rpcRefusals.invalidParams(problem), idOf(body)) : refused(refusal, echoId(body))
+    }
+    const message = body as Message
+    const admitted = admit(message, mcpHeadersOf(request), acceptsBoth(request))
+    if ('refusal' in admitted) return refused(admitted.refusal, admitted.id)
+    if ('taken' in admitted) return { status: 202 }
+    return await answerMethod(message, { request, id: message.id as RequestId, params: message.params ?? {}, revision: admitted.revision })
   }
 
   /**
@@ -142,25 +132,8 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     })
     // JSON only: Fastify would read text/plain as a string, which no MCP client sends.
     door.removeContentTypeParser('text/plain')
-    // Hosts that run in a web page (the ext-apps basic-host, the MCP Inspector's direct mode,
-    // Microsoft 365's widget host) call /mcp from the browser: CORS for ALLOWED_ORIGINS, answered
-    // by @fastify/cors after the Origin check above (any other origin keeps its 403, with no CORS
-    // header), before the credentials are asked (a preflight carries none). Preflights count
-    // against the caller's allowance of messages, as the messages do.
-    const origins = listOf(door.config.ALLOWED_ORIGINS)
-    if (origins.length > 0) {
-      const countPreflight: onRequestHookHandler = (request, reply, done) =>
-        request.method === 'OPTIONS' ? allowances.client.call(door, request, reply, done) : done()
-      door.addHook('onRequest', countPreflight)
-      await door.register(cors, {
-        origin: origins,
-        // GET and DELETE too, so a page reads the 405 that says the server keeps no stream or session.
-        methods: ['POST', 'GET', 'DELETE'],
-        allowedHeaders: ['content-type', 'accept', 'authorization', 'mcp-protocol-version', 'mcp-method', 'mcp-name', 'last-event-id'],
-        exposedHeaders: ['www-authenticate'],
-        maxAge: 7200
-      })
-    }
+    // Pages on ALLOWED_ORIGINS may read the answers (any other origin keeps its 403, with no CORS header).
+    await door.register(doorCors)
     if (credentials.required) door.addHook('onRequest', credentials.hook)
 
     // The door's messages name their player in their _meta, so they are counted once the body is
@@ -168,20 +141,18 @@ export default async function mcp (fastify: FastifyInstance): Promise<void> {
     const config = { rateLimit: false as const }
     door.post('', { schema: { hide: true }, config, preParsing: refuseUnread, preHandler: [readPlayerMeta, allowances.client] }, async (request, reply) => {
       const { body } = request
-      if (Array.isArray(body) && takesBatches(request)) return await send(reply, await answerBatch(request, body))
+      if (Array.isArray(body) && takesBatches(headerOf(request, 'mcp-protocol-version'))) return await send(reply, await answerBatch(request, body))
       return await send(reply, await answerOne(request, body))
     })
 
-    for (const method of ['GET', 'DELETE'] as const) {
-      door.route({
-        method,
-        url: '',
-        schema: { hide: true },
-        config,
-        preHandler: allowances.client,
-        handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
-          rpcErrorOf(rpcRefusals.transport(405, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.')))
-      })
-    }
+    door.route({
+      method: ['GET', 'DELETE'],
+      url: '',
+      schema: { hide: true },
+      config,
+      preHandler: allowances.client,
+      handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send(
+        rpcErrorOf(rpcRefusals.transport(405, 'This MCP server is stateless: send JSON-RPC requests with POST /mcp.')))
+    })
   }, { prefix: '/mcp' })
 }

@@ -3,20 +3,15 @@
  * (./catalog.ts), a tool call run through its action's pipeline on this request. An unknown tool,
  * prompt or resource is a JSON-RPC error; a call the action refuses, a tool result with `isError`.
  */
-import { randomUUID } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Refusal } from '../../lib/errors.js'
-import { callLogger, requestLine } from '../../lib/logging.js'
-import type { Action, Door } from '../../plugins/app/actions.js'
-import type { ActionOutcome } from '../../plugins/app/pipeline.js'
 import { type Answers, result2026 } from './catalog.js'
 import { INVALID_PARAMS, METHOD_NOT_FOUND, type Message, type RequestId, errorText, resultText, rpcErrorOf } from './json-rpc.js'
 import { negotiated } from './revisions.js'
 import { type MethodName, type Revision, hasMethod, paramsRefusalOf } from './method-table.js'
-import { choicesOf, queryOf, unknownArguments } from './arguments.js'
-import { FROM_VIEW, VIEW_CALL_META } from './view-call.js'
+import { choicesOf, queryOf, unknownArguments } from '../../plugins/app/mcp-catalog/arguments.js'
+import { FROM_VIEW, VIEW_CALL_META } from '../../plugins/app/mcp-catalog/view-call.js'
 
 /**
  * An answer to a message: its HTTP status and its JSON text (none for 202); for a traced call, what
@@ -31,6 +26,10 @@ export interface MethodCall {
   params: Record<string, any>
   revision: Revision
 }
+
+/** A refusal as the door answers it: its status, and its JSON-RPC error answering `id`. */
+export const refused = (refusal: Refusal, id: RequestId | null = null): Answer =>
+  ({ status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, id)) })
 
 const ok = (call: MethodCall, result: string): Answer => ({ status: 200, json: resultText(call.id, result) })
 /** A result made for this call, written in its revision's form. */
@@ -49,22 +48,7 @@ const toolResultOf = ({ message, details }: Refusal): CallToolResult =>
 const RESULT_2026_MEMBERS = JSON.stringify(result2026({})).slice(1, -1)
 
 export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
-  const { gameMetrics, runAction, tracing } = fastify
-
-  /**
-   * A tool call through its action's pipeline, with a log line and counters of its own, as the
-   * HTTP route's: an id of its own, naming the /mcp request that made it.
-   */
-  async function runTool (action: Action, request: FastifyRequest, input: unknown, door: Door): Promise<ActionOutcome> {
-    const started = performance.now()
-    const id = randomUUID()
-    const log = callLogger(request, id, tracing.traceId())
-    const outcome = await runAction(action, request, input, { door, log, id })
-    const ms = performance.now() - started
-    gameMetrics.played(action.method, action.url, outcome.statusCode, ms / 1000)
-    log.info(requestLine(action.method, action.url, outcome.statusCode, ms, outcome.note), 'request')
-    return outcome
-  }
+  const { runCall } = fastify
 
   async function callTool (call: MethodCall): Promise<Answer> {
     const { params } = call
@@ -77,7 +61,7 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
     if (unknown !== undefined) return toolError(new Refusal(400, unknown, 'invalid_parameter'))
     // Hosts pass a view's call on with its _meta: a move clicked in the board view counts as such.
     const door = params._meta?.[VIEW_CALL_META] === FROM_VIEW ? 'view' : 'mcp'
-    const outcome = await runTool(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
+    const outcome = await runCall(action, call.request, action.inputIn === 'query' ? queryOf(args) : args, door)
     if (outcome.refusal !== undefined) return toolError(outcome.refusal)
     // The answer's JSON goes in as it is (made once per position for the game): only the text is written here.
     const content: CallToolResult['content'] = [{ type: 'text', text: action.text(outcome.answer) }]
@@ -131,7 +115,7 @@ export function methodsOf (fastify: FastifyInstance, answers: () => Answers) {
     if (hasMethod(method, call.revision)) {
       const refusal = paramsRefusalOf(method, message.params, fastify.mcpCatalog.argumentNames)
       if (refusal === undefined) return await handlers[method as MethodName](call)
-      return { status: refusal.statusCode, json: JSON.stringify(rpcErrorOf(refusal, call.id)), errorType: String(INVALID_PARAMS) }
+      return { ...refused(refusal, call.id), errorType: String(INVALID_PARAMS) }
     }
     // A method of the other revision says which revision it belongs to and how to send it there.
     const elsewhere = call.revision === 'modern'

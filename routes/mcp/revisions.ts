@@ -94,14 +94,9 @@ export function routeOf (message: Message, headers: McpHeaders): Route {
   const meta = metaOf(params)
   if (meta !== undefined && PROTOCOL_VERSION_KEY in meta) {
     const claimed = meta[PROTOCOL_VERSION_KEY]
-    const issue = request
-      ? envelopeIssue(meta)
-      : typeof claimed === 'string'
-        ? undefined
-        : {
-            key: PROTOCOL_VERSION_KEY,
-            problem: `expected string, got ${kindOf(claimed)}`
-          }
+    // (A notification's envelope needs only its version.)
+    const versionIssue = typeof claimed === 'string' ? undefined : { key: PROTOCOL_VERSION_KEY, problem: `expected string, got ${kindOf(claimed)}` }
+    const issue = request ? envelopeIssue(meta) : versionIssue
     if (issue !== undefined) {
       return { refusal: rpcRefusals.invalidParams(`Invalid _meta envelope for protocol revision ${MODERN_VERSIONS[0]}: ${issue.key}: ${issue.problem}`, { envelope: issue }) }
     }

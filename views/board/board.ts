@@ -5,7 +5,7 @@
  */
 import { App, type McpUiHostContext, applyDocumentTheme, applyHostFonts, applyHostStyleVariables } from '@modelcontextprotocol/ext-apps'
 import { PLAY_MOVE } from '../../routes/human-move/names.js'
-import { FROM_VIEW, VIEW_CALL_META } from '../../routes/mcp/view-call.js'
+import { FROM_VIEW, VIEW_CALL_META } from '../../plugins/app/mcp-catalog/view-call.js'
 import {
   type Difficulty, type GameState, type MoveAnswer, canPlay, humanMark, modelContext, moveArguments, newGame,
   openingArguments, stateFromInput, stateFromResult, statusText

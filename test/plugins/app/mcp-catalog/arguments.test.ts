@@ -1,7 +1,7 @@
 /** A tool call's and a prompt's arguments: read as the action reads its query, checked against what the tool and the prompt list. */
 import t from 'tap'
-import { choicesOf, queryOf, unknownArguments } from '../../../routes/mcp/arguments.js'
-import { buildApp } from '../../helper.js'
+import { choicesOf, queryOf, unknownArguments } from '../../../../plugins/app/mcp-catalog/arguments.js'
+import { buildApp } from '../../../helper.js'
 
 t.test('arguments as a query: text, a list as a repeated parameter, nothing for null and an empty list', async t => {
   t.same(queryOf({ ai_player: 'X', position_1: 5, flag: true, board: { a: 1 } }), { ai_player: 'X', position_1: '5', flag: 'true', board: '{"a":1}' })

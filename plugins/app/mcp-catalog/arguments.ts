@@ -1,8 +1,8 @@
 /**
- * A tool call's and a prompt's arguments, checked and read as the action and the prompt take them.
+ * A tool call's and a prompt's arguments, checked and read as the tool's action and the prompt take them.
  */
-import type { Action, ActionPrompt } from '../../plugins/app/actions.js'
-import { quoted } from '../../lib/errors.js'
+import type { Action, ActionPrompt } from '../actions.js'
+import { quoted } from '../../../lib/errors.js'
 
 /** The prompt's arguments as its choices, or the first value given that is not one of them, said in a sentence. */
 export function choicesOf (prompt: ActionPrompt, args: Record<string, string> = {}): { choices: Record<string, string> } | { problem: string } {
@@ -36,7 +36,7 @@ export function queryOf (args: Record<string, unknown>): Record<string, string |
 }
 
 /**
- * Arguments the tool's input schema does not list (their count is bounded before: ./method-table.ts).
+ * Arguments the tool's input schema does not list (their count is bounded before: routes/mcp/method-table.ts).
  * Over HTTP an unknown query parameter is ignored, as the original service did; a tool call names
  * its arguments from the schema it was given, so an unknown one is a mistake to correct, not to
  * drop silently.

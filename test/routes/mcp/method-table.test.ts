@@ -18,10 +18,10 @@ const ENVELOPE = {
 
 /**
  * One raw JSON-RPC request, as a 2025 client sends it or, with `modern`, as a 2026-07-28 one does
- * (the `_meta` envelope in params, and the revision, method and name headers).
+ * (the `_meta` envelope in params, and the revision, method and name headers); `extra` headers over them.
  */
-async function send (address: string, message: Record<string, any>, modern: boolean, text?: string): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+async function send (address: string, message: Record<string, any>, modern: boolean, text?: string, extra: Record<string, string> = {}): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...extra }
   let body = message
   if (modern) {
     headers['mcp-protocol-version'] = '2026-07-28'
@@ -35,7 +35,7 @@ async function send (address: string, message: Record<string, any>, modern: bool
     const req = request(`${address}/mcp`, { method: 'POST', headers }, res => {
       let answer = ''
       res.on('data', chunk => { answer += chunk })
-      res.on('end', () => resolve({ status: res.statusCode as number, body: JSON.parse(answer) }))
+      res.on('end', () => resolve({ status: res.statusCode as number, body: answer === '' ? {} : JSON.parse(answer) }))
     })
     req.on('error', reject)
     req.end(text ?? JSON.stringify(body))
@@ -222,18 +222,7 @@ t.test('params: each problem in one sentence that says what to send', async t =>
 
 t.test('the envelope, then the revision and the method, then the params: a message hears about the first that fails', async t => {
   const { address } = await listening(t)
-  const raw = async (body: unknown, headers: Record<string, string> = {}): Promise<Answer> => await new Promise((resolve, reject) => {
-    const req = request(`${address}/mcp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }
-    }, res => {
-      let text = ''
-      res.on('data', chunk => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode as number, body: text === '' ? {} : JSON.parse(text) }))
-    })
-    req.on('error', reject)
-    req.end(JSON.stringify(body))
-  })
+  const raw = async (body: Record<string, any>, headers: Record<string, string> = {}): Promise<Answer> => await send(address, body, false, undefined, headers)
   const modernHeaders = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'other_tool' }
   const mismatched = await raw({ ...call(1, 'tools/call', { name: 'play_move', arguments: [], _meta: ENVELOPE }) }, modernHeaders)
   t.match(mismatched, { status: 400, body: { id: 1, error: { code: -32020 } } }, 'a header at odds with the body, before the arguments')

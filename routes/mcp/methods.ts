@@ -1,6 +1,6 @@
 /**
- * The methods' answers (which revision has which: ./method-table.ts): the lists written once
- * (./catalog.ts), a tool call run through its action's pipeline on this request. An unknown tool,
+ * The methods' answers, once the revision has the method and its params are as ./method-table.ts says:
+ * the lists written once (./catalog.ts), a tool call run through its action's pipeline. An unknown tool,
  * prompt or resource is a JSON-RPC error; a call the action refuses, a tool result with `isError`.
  */
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/server'

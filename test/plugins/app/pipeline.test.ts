@@ -1,12 +1,14 @@
 /**
  * The one pipeline an action call runs, whichever door: the allowance, then the input, then the
- * action, each step's refusal as an outcome. A handler's failure is test/plugins/app/actions.test.ts's;
+ * action, each step's refusal as an outcome; a call inside another request, logged and counted as its
+ * own. A handler's failure is test/plugins/app/actions.test.ts's;
  * the doors agreeing on every answer, test/routes/mcp/doors.test.ts's.
  */
 import { Type } from '@sinclair/typebox'
 import t from 'tap'
 import { Refusal } from '../../../lib/errors.js'
 import type { Caller } from '../../../plugins/app/caller.js'
+import { freePort } from '../../process-helper.js'
 import { buildApp } from '../../helper.js'
 
 /** An app with a throwaway action (a name no user would give one) that records what its handler is handed. */
@@ -69,4 +71,25 @@ t.test('a handler\'s refusal is answered as it says, with its code', async t => 
   const res = await call('no')
   t.equal(res.statusCode, 409)
   t.same(res.json(), { statusCode: 409, error: 'Conflict', code: 'echo_refused', message: 'The echo will not say no.' })
+})
+
+t.test('a call inside another request: an id, a log line and route metrics of its own, naming the request that carried it', async t => {
+  const logs: Array<Record<string, unknown>> = []
+  const metricsPort = await freePort()
+  const app = await buildApp(t, { METRICS_PORT: String(metricsPort), RATE_LIMIT_MAX: '100' }, { logs })
+  // A throwaway route (a name no user would give one) that runs play_move as a call of its own, as a tool call is run.
+  app.get('/test_only_carrier', async request => {
+    const action = app.actions.find(one => one.toolName === 'play_move')
+    if (action === undefined) throw new Error('no play_move action')
+    const outcome = await app.runCall(action, request, { ai_player: 'X' }, 'mcp')
+    return { statusCode: outcome.statusCode }
+  })
+  const res = await app.inject('/test_only_carrier')
+  t.same(res.json(), { statusCode: 200 })
+  const carrier = logs.find(line => line.route === '/test_only_carrier')
+  const call = logs.find(line => line.route === '/human_move')
+  t.match(call, { msg: 'request', method: 'GET', statusCode: 200, mcpReqId: carrier?.reqId }, 'the call\'s line names the request that carried it')
+  t.not(call?.reqId, carrier?.reqId, 'with an id of its own')
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+  t.match(metrics, /http_request_duration_seconds_count\{method="GET",route="\/human_move",status_code="200"\} 1/, 'counted as its route')
 })
